@@ -1,0 +1,4 @@
+//! Audit Policy evaluation and linting.
+//!
+//! This crate is a placeholder in the palisade workspace: its area has not been built yet.
+//! Use the `palisade` facade crate, which re-exports each area as it lands.

@@ -1,0 +1,9 @@
+//! Shared vocabulary of palisade: field paths, manifest loading and the limits that keep
+//! untrusted input bounded.
+//!
+//! Most users want the `palisade` facade crate, which re-exports what they need from here.
+
+pub mod load;
+pub mod path;
+
+pub use path::FieldPath;

@@ -1,0 +1,1 @@
+//! Loading Kubernetes manifests from YAML and JSON bytes.

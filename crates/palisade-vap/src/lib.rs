@@ -1,0 +1,4 @@
+//! ValidatingAdmissionPolicy and binding evaluation, and policy test suites.
+//!
+//! This crate is a placeholder in the palisade workspace: its area has not been built yet.
+//! Use the `palisade` facade crate, which re-exports each area as it lands.
