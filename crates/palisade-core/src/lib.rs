@@ -5,5 +5,7 @@
 
 pub mod load;
 pub mod path;
+pub mod view;
 
 pub use path::FieldPath;
+pub use view::{Str, StrMap};

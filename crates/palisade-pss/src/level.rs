@@ -83,7 +83,10 @@ impl Version {
             return Err(InvalidVersion);
         }
         // Upstream's strconv.Atoi fails above the int range; treat that as invalid too.
-        minor.parse::<u32>().map(Version::V1).map_err(|_| InvalidVersion)
+        minor
+            .parse::<u32>()
+            .map(Version::V1)
+            .map_err(|_| InvalidVersion)
     }
 
     /// The minor version, or `None` for `latest`.
@@ -141,7 +144,9 @@ mod tests {
         assert_eq!(Version::parse("v1.0"), Ok(Version::V1(0)));
         assert_eq!(Version::parse("v1.37"), Ok(Version::V1(37)));
         assert_eq!(Version::parse("v1.999"), Ok(Version::V1(999)));
-        for bad in ["", "v1.", "v1.01", "v2.0", "1.30", "v1.3a", "Latest", "v1.-1", "v1.+1"] {
+        for bad in [
+            "", "v1.", "v1.01", "v2.0", "1.30", "v1.3a", "Latest", "v1.-1", "v1.+1",
+        ] {
             assert_eq!(Version::parse(bad), Err(InvalidVersion), "{bad}");
         }
         assert!(Version::V1(99) < Version::Latest);

@@ -1,5 +1,14 @@
 //! Pod Security Standards with the exact semantics of Kubernetes pod-security-admission.
+//!
+//! Most users want the `palisade` facade crate, which re-exports this crate as `palisade::pss`.
 
+pub mod checks;
+pub mod defaulting;
+pub mod evaluator;
 pub mod level;
+pub mod pod;
 
+pub use checks::{CheckId, Forbidden};
+pub use evaluator::{CheckResult, Evaluation, Evaluator, KubernetesVersion};
 pub use level::{Level, LevelVersion, Version};
+pub use pod::Pod;
