@@ -3,10 +3,13 @@
 //! Most users want the `palisade` facade crate, which re-exports this crate as `palisade::pss`.
 
 pub mod checks;
+pub mod config;
 pub mod defaulting;
 pub mod evaluator;
+pub mod labels;
 pub mod level;
 pub mod pod;
+pub mod workload;
 
 pub use checks::{CheckId, Forbidden};
 pub use evaluator::{CheckResult, Evaluation, Evaluator, KubernetesVersion};
