@@ -44,12 +44,12 @@ impl fmt::Display for Level {
 }
 
 /// The error for a level that is not `privileged`, `baseline` or `restricted`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, thiserror::Error)]
 #[error("must be one of privileged, baseline, restricted")]
 pub struct InvalidLevel;
 
 /// The error for a version that is neither `latest` nor `v1.x`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, thiserror::Error)]
 #[error("must be \"latest\" or \"v1.x\"")]
 pub struct InvalidVersion;
 
