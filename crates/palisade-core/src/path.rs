@@ -26,13 +26,18 @@ pub struct FieldPath {
 impl FieldPath {
     /// The empty path (the object itself).
     pub const fn root() -> Self {
-        FieldPath { segments: Vec::new() }
+        FieldPath {
+            segments: Vec::new(),
+        }
     }
 
     /// A path of named fields: `FieldPath::new(["metadata", "labels"])`.
     pub fn new<'a>(fields: impl IntoIterator<Item = &'a str>) -> Self {
         FieldPath {
-            segments: fields.into_iter().map(|f| Segment::Field(f.to_owned())).collect(),
+            segments: fields
+                .into_iter()
+                .map(|f| Segment::Field(f.to_owned()))
+                .collect(),
         }
     }
 
@@ -94,10 +99,15 @@ mod tests {
 
     #[test]
     fn displays_like_upstream_field_path() {
-        let p = FieldPath::new(["spec", "containers"]).index(0).child("securityContext");
+        let p = FieldPath::new(["spec", "containers"])
+            .index(0)
+            .child("securityContext");
         assert_eq!(p.to_string(), "spec.containers[0].securityContext");
         let p = FieldPath::new(["metadata", "labels"]).key("pod-security.kubernetes.io/enforce");
-        assert_eq!(p.to_string(), "metadata.labels[pod-security.kubernetes.io/enforce]");
+        assert_eq!(
+            p.to_string(),
+            "metadata.labels[pod-security.kubernetes.io/enforce]"
+        );
         assert_eq!(FieldPath::root().to_string(), "");
         assert!(FieldPath::root().is_root());
     }

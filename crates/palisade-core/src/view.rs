@@ -98,6 +98,15 @@ impl<'a> StrMap<'a> {
             .map(|(_, v)| v.as_str())
     }
 
+    /// The entry whose key satisfies `matches`, last one winning as in [`StrMap::get`].
+    pub fn find(&self, mut matches: impl FnMut(&str) -> bool) -> Option<(&str, &str)> {
+        self.0
+            .iter()
+            .rev()
+            .find(|(k, _)| matches(k))
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+    }
+
     /// The pairs, in input order (keys may repeat; see [`StrMap::get`]).
     pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
         self.0.iter().map(|(k, v)| (k.as_str(), v.as_str()))

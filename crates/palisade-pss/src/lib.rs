@@ -9,6 +9,7 @@ pub mod evaluator;
 pub mod labels;
 pub mod level;
 pub mod pod;
+pub mod scan;
 pub mod workload;
 
 pub use checks::{CheckId, Forbidden};

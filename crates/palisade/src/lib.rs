@@ -1,9 +1,9 @@
-//! palisade: Kubernetes security policy evaluated outside the cluster, with the API server's
-//! exact semantics.
+#![doc = include_str!("../../../README.md")]
 //!
-//! This facade re-exports each area of palisade:
+//! ## Modules
+//!
 //! - [`pss`]: Pod Security Standards (pod-security-admission);
-//! - [`core`]: manifest loading, field paths and shared views;
+//! - [`core`]: manifest loading, field paths and the borrowed views the areas share;
 //! - [`protocol`]: the JSON request/response protocol behind `palisade jsonl`.
 
 pub mod protocol;

@@ -46,12 +46,10 @@ fn v1_0(pod: &Pod<'_>) -> Option<Forbidden> {
     {
         forbidden.push(format!("{POD_ANNOTATION}={}", go_quote(v)));
     }
-    let mut key = String::new();
     for c in pod.spec.all_containers() {
-        key.clear();
-        key.push_str(CONTAINER_ANNOTATION_PREFIX);
-        key.push_str(&c.name);
-        if let Some(v) = annotations.get(&key)
+        let annotation = annotations
+            .find(|k| k.strip_prefix(CONTAINER_ANNOTATION_PREFIX) == Some(c.name.as_str()));
+        if let Some((key, v)) = annotation
             && !valid_annotation(v)
         {
             forbidden.push(format!("{key}={}", go_quote(v)));
