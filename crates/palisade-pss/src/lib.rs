@@ -6,6 +6,8 @@ pub mod checks;
 pub mod config;
 pub mod defaulting;
 pub mod evaluator;
+#[cfg(feature = "k8s-openapi")]
+pub mod k8s;
 pub mod labels;
 pub mod level;
 pub mod pod;
