@@ -2,6 +2,7 @@
 //!
 //! Most users want the `palisade` facade crate, which re-exports this crate as `palisade::pss`.
 
+pub mod admission;
 pub mod checks;
 pub mod config;
 pub mod defaulting;
