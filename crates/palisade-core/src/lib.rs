@@ -7,5 +7,6 @@ pub mod load;
 pub mod path;
 pub mod view;
 
+pub use load::{LoadError, Manifest, Origin, parse_manifests};
 pub use path::FieldPath;
 pub use view::{Str, StrMap};
