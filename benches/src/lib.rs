@@ -1,5 +1,13 @@
 //! Shared fixtures for the palisade benchmarks and allocation tests.
 
+// Fixture code for benchmarks, not library code: a malformed fixture should fail loudly.
+#![allow(
+    clippy::indexing_slicing,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic
+)]
+
 /// A typical pod of a restricted namespace (two containers, probes, env, volumes, status), as
 /// JSON text of about 4.5 KB once compacted.
 pub const RESTRICTED_POD_PRETTY: &str = include_str!("../fixtures/restricted-pod.json");

@@ -168,6 +168,7 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde::Deserialize;
 
     #[derive(Deserialize)]
     struct Meta<'a> {

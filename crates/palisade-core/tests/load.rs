@@ -627,7 +627,7 @@ fn limit_defaults() {
     assert_eq!(l, Limits::new());
     assert_eq!(l.max_input_bytes(), 64 * 1024 * 1024);
     assert_eq!(l.max_depth(), 100);
-    assert_eq!(l.max_documents(), 10_000);
+    assert_eq!(l.max_documents(), 100_000);
     assert_eq!(l.max_nodes(), 10_000_000);
     assert_eq!(l.max_alias_nodes(), 1_000_000);
 }

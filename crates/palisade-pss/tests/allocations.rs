@@ -1,6 +1,13 @@
 //! Heap allocations per evaluation, counted with a counting global allocator (dhat): once a
 //! pod is parsed, evaluating a compliant pod allocates nothing, at every level and version.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 use palisade_pss::{Evaluator, Level, LevelVersion, Pod, Version};
 
 #[global_allocator]

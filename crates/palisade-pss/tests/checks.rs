@@ -1,6 +1,13 @@
 //! Edge cases of individual checks, with the texts upstream's check functions produce.
 //! Each expectation is derived from the upstream check code cited in the test's comment.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 use palisade_pss::{CheckId, Evaluator, Level, LevelVersion, Pod, Version};
 use serde_json::{Value, json};
 

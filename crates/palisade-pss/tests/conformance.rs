@@ -4,6 +4,13 @@
 //! Reads `PALISADE_CONFORMANCE_DIR` (default: `../shared/conformance` beside the workspace).
 //! Without the data the test says it skipped; with `PALISADE_REQUIRE_CONFORMANCE=1` it fails.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
@@ -52,9 +59,13 @@ fn conformance_dir() -> Option<PathBuf> {
 /// Checks one fixture; `Err` says what differed.
 fn run(dir: &std::path::Path, f: &Fixture) -> Result<(), String> {
     let bytes = std::fs::read(dir.join("pss").join(&f.path)).map_err(|e| e.to_string())?;
-    let text = String::from_utf8(bytes).map_err(|e| e.to_string())?;
-    let value: serde_json::Value = serde_saphyr::from_str(&text).map_err(|e| e.to_string())?;
-    let mut pod = Pod::from_value(&value).map_err(|e| e.to_string())?;
+    let manifests =
+        palisade_core::load::parse_manifests(&bytes, Some(&f.path), &Default::default())
+            .map_err(|e| e.to_string())?;
+    let [manifest] = manifests.as_slice() else {
+        return Err(format!("expected one document, found {}", manifests.len()));
+    };
+    let mut pod = Pod::from_value(&manifest.value).map_err(|e| e.to_string())?;
     if f.requires_defaulting {
         apply_defaults(&mut pod, DefaultingTarget::Pod);
     }

@@ -1,5 +1,12 @@
 //! Properties of the Pod Security Standards evaluator over generated pods.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 use palisade_pss::workload::{read_object, read_pod};
 use palisade_pss::{CheckId, Evaluator, Level, LevelVersion, Pod, Version};
 use proptest::prelude::*;

@@ -19,7 +19,7 @@
 /// | --- | --- | --- |
 /// | [`max_input_bytes`](Self::max_input_bytes) | 64 MiB | bytes of one input (one file for `load_path`) |
 /// | [`max_depth`](Self::max_depth) | 100 | nested objects and arrays, the document's own object being level 1 |
-/// | [`max_documents`](Self::max_documents) | 10,000 | YAML documents (empty ones too) or top-level JSON values in one input |
+/// | [`max_documents`](Self::max_documents) | 100,000 | YAML documents (empty ones too) or top-level JSON values in one input |
 /// | [`max_nodes`](Self::max_nodes) | 10,000,000 | values and object keys in one input, counting what aliases expand to |
 /// | [`max_alias_nodes`](Self::max_alias_nodes) | 1,000,000 | values and object keys copied by expanding YAML aliases in one input |
 ///
@@ -46,8 +46,8 @@ impl Limits {
     pub const DEFAULT_MAX_INPUT_BYTES: usize = 64 * 1024 * 1024;
     /// Default for [`max_depth`](Self::max_depth): 100 levels.
     pub const DEFAULT_MAX_DEPTH: usize = 100;
-    /// Default for [`max_documents`](Self::max_documents): 10,000 documents.
-    pub const DEFAULT_MAX_DOCUMENTS: usize = 10_000;
+    /// Default for [`max_documents`](Self::max_documents): 100,000 documents.
+    pub const DEFAULT_MAX_DOCUMENTS: usize = 100_000;
     /// Default for [`max_nodes`](Self::max_nodes): 10,000,000 nodes.
     pub const DEFAULT_MAX_NODES: usize = 10_000_000;
     /// Default for [`max_alias_nodes`](Self::max_alias_nodes): 1,000,000 nodes.

@@ -3,7 +3,7 @@
 use palisade_pss::defaulting::{DefaultingTarget, apply_defaults};
 use palisade_pss::workload::{PodKind, read_object, read_pod};
 use palisade_pss::{Evaluator, KubernetesVersion, Level, LevelVersion, Version};
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
 
 use super::{RequestError, optional_bool, optional_str, required_str};
 
@@ -63,33 +63,39 @@ pub(super) fn answer(req: &Map<String, Value>) -> Result<Value, RequestError> {
     let eval = evaluator.evaluate(lv, &pod);
     let results: Vec<Value> = eval
         .results()
-        .map(|r| match r.forbidden {
-            None => json!({"check": r.check.as_str(), "allowed": true}),
-            Some(f) => {
-                let mut m = json!({"check": r.check.as_str(), "allowed": false, "forbiddenReason": f.reason});
+        .map(|r| {
+            let mut m = Map::new();
+            m.insert("check".into(), r.check.as_str().into());
+            m.insert("allowed".into(), r.allowed().into());
+            if let Some(f) = r.forbidden {
+                m.insert("forbiddenReason".into(), f.reason.into());
                 if !f.detail.is_empty() {
-                    m["forbiddenDetail"] = Value::String(f.detail.clone());
+                    m.insert("forbiddenDetail".into(), f.detail.clone().into());
                 }
-                m
             }
+            Value::Object(m)
         })
         .collect();
-    let mut response = json!({
-        "allowed": eval.allowed(),
-        "levelVersion": format!("{level_text}:{version_text}"),
-        "results": results,
-    });
+    let mut response = Map::new();
+    response.insert("allowed".into(), eval.allowed().into());
+    response.insert(
+        "levelVersion".into(),
+        format!("{level_text}:{version_text}").into(),
+    );
+    response.insert("results".into(), results.into());
     if !eval.allowed() {
-        response["forbiddenReason"] = Value::String(eval.forbidden_reason());
-        response["forbiddenDetail"] = Value::String(eval.forbidden_detail());
-        response["message"] = Value::String(eval.message());
-        response["warning"] = Value::String(eval.warning());
+        response.insert("forbiddenReason".into(), eval.forbidden_reason().into());
+        response.insert("forbiddenDetail".into(), eval.forbidden_detail().into());
+        response.insert("message".into(), eval.message().into());
+        response.insert("warning".into(), eval.warning().into());
         if kind == PodKind::Pod {
-            response["admissionMessage"] =
-                Value::String(eval.admission_message(name.unwrap_or_default()));
+            response.insert(
+                "admissionMessage".into(),
+                eval.admission_message(name.unwrap_or_default()).into(),
+            );
         }
     }
-    Ok(response)
+    Ok(Value::Object(response))
 }
 
 #[cfg(test)]
