@@ -62,4 +62,19 @@ fn parse_and_evaluate(c: &mut Criterion) {
 }
 
 criterion_group!(benches, parse_and_evaluate);
-criterion_main!(benches);
+criterion_main!(benches, floor_benches);
+
+fn floor(c: &mut Criterion) {
+    let bytes = restricted_pod_json();
+    let mut g = c.benchmark_group("pss/floor");
+    g.bench_function("IgnoredAny", |b| {
+        b.iter(|| {
+            black_box(serde_json::from_slice::<serde::de::IgnoredAny>(black_box(&bytes)).unwrap())
+        })
+    });
+    g.bench_function("Pod::from_json", |b| {
+        b.iter(|| black_box(Pod::from_json(black_box(&bytes)).unwrap()))
+    });
+    g.finish();
+}
+criterion_group!(floor_benches, floor);
