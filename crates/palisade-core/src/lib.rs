@@ -5,6 +5,7 @@
 
 pub mod load;
 pub mod path;
+pub mod quote;
 pub mod view;
 
 pub use load::{LoadError, Manifest, Origin, parse_manifests};

@@ -225,18 +225,22 @@ fn host(h: Option<&String>) -> HostField<'_> {
     HostField { host: opt_s(h) }
 }
 
+/// Views a probe or a lifecycle handler: both have `httpGet` and `tcpSocket` with a `host`.
+macro_rules! handler_view {
+    ($p:expr) => {
+        Handler {
+            http_get: $p.http_get.as_ref().map(|a| host(a.host.as_ref())),
+            tcp_socket: $p.tcp_socket.as_ref().map(|a| host(a.host.as_ref())),
+        }
+    };
+}
+
 fn probe(p: &core::Probe) -> Handler<'_> {
-    Handler {
-        http_get: p.http_get.as_ref().map(|a| host(a.host.as_ref())),
-        tcp_socket: p.tcp_socket.as_ref().map(|a| host(a.host.as_ref())),
-    }
+    handler_view!(p)
 }
 
 fn lifecycle_handler(p: &core::LifecycleHandler) -> Handler<'_> {
-    Handler {
-        http_get: p.http_get.as_ref().map(|a| host(a.host.as_ref())),
-        tcp_socket: p.tcp_socket.as_ref().map(|a| host(a.host.as_ref())),
-    }
+    handler_view!(p)
 }
 
 fn ports(ports: Option<&Vec<core::ContainerPort>>) -> Vec<ContainerPort> {
@@ -257,28 +261,28 @@ fn lifecycle(l: &core::Lifecycle) -> Lifecycle<'_> {
     }
 }
 
+/// Views a `Container` or an `EphemeralContainer`: the fields the checks read have the same
+/// names and types in both.
+macro_rules! container_view {
+    ($c:expr) => {
+        Container {
+            name: s(&$c.name),
+            security_context: $c.security_context.as_ref().map(security_context),
+            ports: ports($c.ports.as_ref()),
+            liveness_probe: $c.liveness_probe.as_ref().map(probe),
+            readiness_probe: $c.readiness_probe.as_ref().map(probe),
+            startup_probe: $c.startup_probe.as_ref().map(probe),
+            lifecycle: $c.lifecycle.as_ref().map(lifecycle),
+        }
+    };
+}
+
 fn container(c: &core::Container) -> Container<'_> {
-    Container {
-        name: s(&c.name),
-        security_context: c.security_context.as_ref().map(security_context),
-        ports: ports(c.ports.as_ref()),
-        liveness_probe: c.liveness_probe.as_ref().map(probe),
-        readiness_probe: c.readiness_probe.as_ref().map(probe),
-        startup_probe: c.startup_probe.as_ref().map(probe),
-        lifecycle: c.lifecycle.as_ref().map(lifecycle),
-    }
+    container_view!(c)
 }
 
 fn ephemeral_container(c: &core::EphemeralContainer) -> Container<'_> {
-    Container {
-        name: s(&c.name),
-        security_context: c.security_context.as_ref().map(security_context),
-        ports: ports(c.ports.as_ref()),
-        liveness_probe: c.liveness_probe.as_ref().map(probe),
-        readiness_probe: c.readiness_probe.as_ref().map(probe),
-        startup_probe: c.startup_probe.as_ref().map(probe),
-        lifecycle: c.lifecycle.as_ref().map(lifecycle),
-    }
+    container_view!(c)
 }
 
 fn volume(v: &core::Volume) -> Volume<'_> {

@@ -3,10 +3,11 @@
 //! `container.apparmor.security.beta.kubernetes.io/*` may only be empty, `runtime/default` or
 //! `localhost/*`.
 
-use super::text::{containers, go_quote, join_quote, pluralize, sorted_set};
+use super::text::{containers, join_quote, pluralize, sorted_set};
 use super::{CheckDef, CheckId, Forbidden, Revision};
 use crate::level::Level;
 use crate::pod::{Pod, ProfileType};
+use palisade_core::quote::GoQuoted;
 
 pub(crate) const DEF: CheckDef = CheckDef {
     id: CheckId::AppArmorProfile,
@@ -67,7 +68,7 @@ fn v1_0(pod: &Pod<'_>) -> Option<Forbidden> {
         .annotations
         .effective()
         .filter(|(k, v)| k.starts_with(ANNOTATION_PREFIX) && !allowed_annotation(v))
-        .map(|(k, v)| format!("{k}={}", go_quote(v)))
+        .map(|(k, v)| format!("{k}={}", GoQuoted(v)))
         .collect();
     if !annotations.is_empty() {
         annotations.sort();

@@ -4,10 +4,11 @@
 //! which may be `runtime/default`, `docker/default` or `localhost/*`; from v1.19 it reads
 //! `securityContext.seccompProfile.type` instead.
 
-use super::text::{containers, go_quote, join_quote, pluralize, sorted_set};
+use super::text::{containers, join_quote, pluralize, sorted_set};
 use super::{CheckDef, CheckId, Forbidden, Revision};
 use crate::level::Level;
 use crate::pod::{Pod, ProfileType};
+use palisade_core::quote::GoQuoted;
 
 pub(crate) const DEF: CheckDef = CheckDef {
     id: CheckId::SeccompProfileBaseline,
@@ -44,7 +45,7 @@ fn v1_0(pod: &Pod<'_>) -> Option<Forbidden> {
     if let Some(v) = annotations.get(POD_ANNOTATION)
         && !valid_annotation(v)
     {
-        forbidden.push(format!("{POD_ANNOTATION}={}", go_quote(v)));
+        forbidden.push(format!("{POD_ANNOTATION}={}", GoQuoted(v)));
     }
     for c in pod.spec.all_containers() {
         let annotation = annotations
@@ -52,7 +53,7 @@ fn v1_0(pod: &Pod<'_>) -> Option<Forbidden> {
         if let Some((key, v)) = annotation
             && !valid_annotation(v)
         {
-            forbidden.push(format!("{key}={}", go_quote(v)));
+            forbidden.push(format!("{key}={}", GoQuoted(v)));
         }
     }
     if forbidden.is_empty() {
