@@ -76,3 +76,25 @@ pub(super) fn evaluate_pod(
     }
     response
 }
+
+/// The response for a request exempt by namespace or user, checked in upstream's order
+/// (namespace first) by both `ValidatePod` and `ValidatePodController`.
+pub(super) fn exempt_request(
+    admission: &Admission,
+    request: &AdmissionRequest<'_>,
+) -> Option<AdmissionResponse> {
+    let exemptions = &admission.config.exemptions;
+    if exemptions.exempts_namespace(request.namespace) {
+        return Some(AdmissionResponse::allow_annotated(
+            "exempt",
+            "namespace".to_owned(),
+        ));
+    }
+    if exemptions.exempts_user(request.username) {
+        return Some(AdmissionResponse::allow_annotated(
+            "exempt",
+            "user".to_owned(),
+        ));
+    }
+    None
+}

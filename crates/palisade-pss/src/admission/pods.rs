@@ -3,7 +3,7 @@
 use serde_json::Value;
 
 use super::Admission;
-use super::evaluate::evaluate_pod;
+use super::evaluate::{evaluate_pod, exempt_request};
 use super::objects::{ReadError, container_image, lookup_namespace, read_pod_object};
 use super::request::{AdmissionRequest, Operation};
 use super::response::AdmissionResponse;
@@ -29,12 +29,8 @@ pub(super) fn validate(admission: &Admission, request: &AdmissionRequest<'_>) ->
     if IGNORED_SUBRESOURCES.contains(&request.sub_resource) {
         return AdmissionResponse::allow();
     }
-    let exemptions = &admission.config.exemptions;
-    if exemptions.exempts_namespace(request.namespace) {
-        return AdmissionResponse::allow_annotated("exempt", "namespace".to_owned());
-    }
-    if exemptions.exempts_user(request.username) {
-        return AdmissionResponse::allow_annotated("exempt", "user".to_owned());
+    if let Some(exempt) = exempt_request(admission, request) {
+        return exempt;
     }
 
     let namespace = match lookup_namespace(request) {

@@ -3,7 +3,7 @@
 //! audited and warned about, never denied.
 
 use super::Admission;
-use super::evaluate::evaluate_pod;
+use super::evaluate::{evaluate_pod, exempt_request};
 use super::objects::{lookup_namespace, other_type, read_template};
 use super::request::{AdmissionRequest, GroupVersionResource};
 use super::response::AdmissionResponse;
@@ -30,12 +30,8 @@ pub(super) fn validate(
     if !request.sub_resource.is_empty() {
         return AdmissionResponse::allow();
     }
-    let exemptions = &admission.config.exemptions;
-    if exemptions.exempts_namespace(request.namespace) {
-        return AdmissionResponse::allow_annotated("exempt", "namespace".to_owned());
-    }
-    if exemptions.exempts_user(request.username) {
-        return AdmissionResponse::allow_annotated("exempt", "user".to_owned());
+    if let Some(exempt) = exempt_request(admission, request) {
+        return exempt;
     }
 
     let namespace = match lookup_namespace(request) {
