@@ -7,6 +7,9 @@
 //! - [`load`]: decoding and upstream validation (exact field paths and texts);
 //! - [`checker`]: the level, omitted stages and `omitManagedFields` for a request, as the API
 //!   server's policy checker decides, with the matching rule;
+//! - [`lint`]: rules that can never match, sensitive content in the log, a missing catch-all,
+//!   noisy read-only endpoints, each finding with a stable ID;
+//! - [`table`]: what level each common class of request gets.
 //!
 //! ```
 //! use palisade_audit::{Level, Request, User, load};
@@ -27,6 +30,9 @@
 //! let decision = policy.evaluate(&get);
 //! assert_eq!(decision.level, Level::Metadata);
 //! assert_eq!(decision.matched_rule, Some(1));
+//!
+//! let findings = palisade_audit::lint::lint(&policy);
+//! assert!(findings.iter().any(|f| f.id == "AUD002" && f.rule == Some(0)));
 //! # Ok::<(), palisade_audit::LoadError>(())
 //! ```
 //!
@@ -36,8 +42,10 @@
 //! the policy per request; linting is quadratic in the number of rules.
 
 pub mod checker;
+pub mod lint;
 pub mod load;
 pub mod policy;
+pub mod table;
 pub mod validation;
 
 pub use checker::{Decision, Request, User};

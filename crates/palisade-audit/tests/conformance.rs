@@ -154,15 +154,15 @@ fn run_invalid(case: &Invalid) -> Result<(), String> {
         Err(e) => e,
     };
     let message = err.to_string();
-    if let Some(want) = &case.expected_message {
-        if &message != want {
-            return Err(format!("message {message:?}, want {want:?}"));
-        }
+    if let Some(want) = &case.expected_message
+        && &message != want
+    {
+        return Err(format!("message {message:?}, want {want:?}"));
     }
-    if let Some(want) = &case.expected_message_contains {
-        if !message.contains(want.as_str()) {
-            return Err(format!("message {message:?} lacks {want:?}"));
-        }
+    if let Some(want) = &case.expected_message_contains
+        && !message.contains(want.as_str())
+    {
+        return Err(format!("message {message:?} lacks {want:?}"));
     }
     let got: Vec<(String, &str, String, String)> = err
         .field_errors()
