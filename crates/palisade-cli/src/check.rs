@@ -133,13 +133,22 @@ fn run(
     };
     let values: Vec<Value> = manifests.iter().map(|m| m.value.clone()).collect();
     let report = scan(&values, &options);
+    // Audit policies among the manifests are linted; their section comes first so the PSS
+    // summary stays the last line.
+    let (audit_text, audit_json) = crate::audit::check_section(&manifests);
     let written = match common.output {
         Format::Text => out
-            .write_all(render_text(&report, &manifests, level_version.is_some()).as_bytes())
+            .write_all(
+                (audit_text + &render_text(&report, &manifests, level_version.is_some()))
+                    .as_bytes(),
+            )
             .is_ok(),
         format => {
-            output::write_value(out, format, &json!({ "pss": to_json(&report, &manifests) }))
-                == EXIT_OK
+            output::write_value(
+                out,
+                format,
+                &json!({ "pss": to_json(&report, &manifests), "audit": audit_json }),
+            ) == EXIT_OK
         }
     };
     if !written {

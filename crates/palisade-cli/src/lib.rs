@@ -11,6 +11,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+mod audit;
 mod check;
 mod input;
 mod jsonl;
@@ -38,6 +39,9 @@ enum Command {
     /// Pod Security Standards.
     #[command(subcommand)]
     Pss(PssCommand),
+    /// Audit policies: the level of a request, lint, coverage table.
+    #[command(subcommand)]
+    Audit(audit::AuditCommand),
     /// Answer JSON requests, one per line on stdin, one response per line on stdout.
     Jsonl,
     /// Print the version, the newest Kubernetes version and the PSS checks.
@@ -95,6 +99,7 @@ where
     let code = match cli.command {
         Command::Check(args) => check::run_check(&args, &mut out),
         Command::Pss(PssCommand::Check(args)) => check::run_pss_check(&args, &mut out),
+        Command::Audit(command) => audit::run(&command, &mut out),
         Command::Jsonl => jsonl::run(std::io::stdin().lock(), &mut out),
         Command::Version(args) => version(&args, &mut out),
     };

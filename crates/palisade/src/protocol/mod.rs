@@ -13,6 +13,7 @@
 
 use serde_json::{Map, Value, json};
 
+mod audit;
 mod pss;
 
 /// The version of palisade.
@@ -108,8 +109,9 @@ fn answer(request: &Value) -> Result<Value, RequestError> {
     match required_str(req, "op")? {
         "version" => Ok(version()),
         "pss" => pss::answer(req),
+        "audit" => audit::answer(req),
         other => Err(RequestError::new(format!(
-            "unknown op `{other}`: expected one of version, pss"
+            "unknown op `{other}`: expected one of version, pss, audit"
         ))),
     }
 }
@@ -143,7 +145,7 @@ mod tests {
         assert_eq!(r["id"], "a");
         assert_eq!(
             r["requestError"],
-            "unknown op `nope`: expected one of version, pss"
+            "unknown op `nope`: expected one of version, pss, audit"
         );
         let r = handle(&json!({"id": 1}));
         assert_eq!(r["requestError"], "missing field `op`");
