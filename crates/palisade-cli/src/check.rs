@@ -63,7 +63,13 @@ pub(crate) struct PssCheckArgs {
 }
 
 pub(crate) fn run_check(args: &CheckArgs, out: &mut dyn Write) -> u8 {
-    run(std::slice::from_ref(&args.dir), None, &args.common, out)
+    run(
+        std::slice::from_ref(&args.dir),
+        None,
+        &args.common,
+        Areas::All,
+        out,
+    )
 }
 
 pub(crate) fn run_pss_check(args: &PssCheckArgs, out: &mut dyn Write) -> u8 {
@@ -82,7 +88,13 @@ pub(crate) fn run_pss_check(args: &PssCheckArgs, out: &mut dyn Write) -> u8 {
             }
         }
     };
-    run(&args.input.filename, level_version, &args.common, out)
+    run(
+        &args.input.filename,
+        level_version,
+        &args.common,
+        Areas::PssOnly,
+        out,
+    )
 }
 
 fn options(
@@ -117,10 +129,18 @@ fn options(
     })
 }
 
+/// Which areas a run reports: `palisade check` reports every area, `palisade pss check` PSS only.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Areas {
+    All,
+    PssOnly,
+}
+
 fn run(
     paths: &[PathBuf],
     level_version: Option<LevelVersion>,
     common: &CommonArgs,
+    areas: Areas,
     out: &mut dyn Write,
 ) -> u8 {
     let options = match options(common, level_version) {
@@ -135,20 +155,23 @@ fn run(
     let report = scan(&values, &options);
     // Audit policies among the manifests are linted; their section comes first so the PSS
     // summary stays the last line.
-    let (audit_text, audit_json) = crate::audit::check_section(&manifests);
+    let audit = (areas == Areas::All).then(|| crate::audit::check_section(&manifests));
     let written = match common.output {
-        Format::Text => out
-            .write_all(
-                (audit_text + &render_text(&report, &manifests, level_version.is_some()))
-                    .as_bytes(),
-            )
-            .is_ok(),
+        Format::Text => {
+            let audit_text = audit
+                .as_ref()
+                .map(|(text, _)| text.as_str())
+                .unwrap_or_default();
+            let pss_text = render_text(&report, &manifests, level_version.is_some());
+            out.write_all(format!("{audit_text}{pss_text}").as_bytes())
+                .is_ok()
+        }
         format => {
-            output::write_value(
-                out,
-                format,
-                &json!({ "pss": to_json(&report, &manifests), "audit": audit_json }),
-            ) == EXIT_OK
+            let mut report_json = json!({ "pss": to_json(&report, &manifests) });
+            if let (Some((_, audit_json)), Some(fields)) = (audit, report_json.as_object_mut()) {
+                fields.insert("audit".into(), audit_json);
+            }
+            output::write_value(out, format, &report_json) == EXIT_OK
         }
     };
     if !written {
