@@ -27,9 +27,11 @@ pub struct Pod<'a> {
 impl<'a> Pod<'a> {
     /// Parses a Pod, or any object with pod-shaped `metadata` and `spec`, from JSON bytes.
     ///
-    /// Strings without JSON escapes borrow from `json`.
-    pub fn from_json(json: &'a [u8]) -> Result<Pod<'a>, serde_json::Error> {
-        serde_json::from_slice(json)
+    /// Strings without JSON escapes borrow from `json`. The reader is
+    /// [`palisade_core::json::from_slice`]: strict JSON, with the grammar and numbers of
+    /// `serde_json`, and an error that says what is wrong and at which line and column.
+    pub fn from_json(json: &'a [u8]) -> Result<Pod<'a>, palisade_core::json::JsonError> {
+        palisade_core::json::from_slice(json)
     }
 
     /// Reads a Pod from a JSON value; strings borrow from `value`.
