@@ -13,7 +13,6 @@
 )]
 
 use std::collections::BTreeSet;
-use std::path::PathBuf;
 
 use palisade_audit::{Request, User, load};
 use serde::Deserialize;
@@ -78,25 +77,6 @@ struct ExpectedError {
     error_type: String,
     detail: String,
     error: String,
-}
-
-fn conformance_dir() -> Option<PathBuf> {
-    let dir = std::env::var_os("PALISADE_CONFORMANCE_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/conformance")
-        });
-    let required = std::env::var("PALISADE_REQUIRE_CONFORMANCE").is_ok_and(|v| v == "1");
-    if dir.join("audit/cases.json").is_file() {
-        return Some(dir);
-    }
-    assert!(
-        !required,
-        "conformance data missing at {} and PALISADE_REQUIRE_CONFORMANCE=1",
-        dir.display()
-    );
-    println!("skipped: no conformance data at {}", dir.display());
-    None
 }
 
 fn run_case(case: &Case) -> Result<(), String> {
@@ -207,7 +187,7 @@ fn report(category: &str, failures: &[(String, String)], total: usize) {
 
 #[test]
 fn audit_conformance() {
-    let Some(dir) = conformance_dir() else {
+    let Some(dir) = palisade_testing::conformance_dir("audit/cases.json") else {
         return;
     };
     let cases: Vec<Case> =
@@ -238,7 +218,7 @@ fn audit_conformance() {
 /// `LoadPolicyFromBytes` logs it.
 #[test]
 fn lenient_decoding_warns() {
-    let Some(dir) = conformance_dir() else {
+    let Some(dir) = palisade_testing::conformance_dir("audit/cases.json") else {
         return;
     };
     let cases: Vec<Value> =

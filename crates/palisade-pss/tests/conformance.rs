@@ -12,7 +12,6 @@
 )]
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
 
 use palisade_pss::defaulting::{DefaultingTarget, apply_defaults};
 use palisade_pss::{Evaluator, Level, LevelVersion, Pod, Version};
@@ -35,25 +34,6 @@ struct Fixture {
     forbidden_reason: Option<String>,
     forbidden_detail: Option<String>,
     requires_defaulting: bool,
-}
-
-fn conformance_dir() -> Option<PathBuf> {
-    let dir = std::env::var_os("PALISADE_CONFORMANCE_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/conformance")
-        });
-    let required = std::env::var("PALISADE_REQUIRE_CONFORMANCE").is_ok_and(|v| v == "1");
-    if dir.join("pss/index.json").is_file() {
-        return Some(dir);
-    }
-    assert!(
-        !required,
-        "conformance data missing at {} and PALISADE_REQUIRE_CONFORMANCE=1",
-        dir.display()
-    );
-    println!("skipped: no conformance data at {}", dir.display());
-    None
 }
 
 /// Checks one fixture; `Err` says what differed.
@@ -117,7 +97,9 @@ fn run(dir: &std::path::Path, f: &Fixture) -> Result<(), String> {
 
 #[test]
 fn pss_fixtures() {
-    let Some(dir) = conformance_dir() else { return };
+    let Some(dir) = palisade_testing::conformance_dir("pss/index.json") else {
+        return;
+    };
     let index: Index =
         serde_json::from_slice(&std::fs::read(dir.join("pss/index.json")).unwrap()).unwrap();
     assert_eq!(index.fixtures.len(), index.count);

@@ -22,18 +22,11 @@ fn outcome(eval: &palisade_pss::Evaluation) -> (bool, Vec<String>, String) {
 
 #[test]
 fn typed_and_borrowed_paths_agree_on_the_fixtures() {
-    let dir = std::env::var_os("PALISADE_CONFORMANCE_DIR")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| {
-            std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/conformance")
-        })
-        .join("pss");
-    let Ok(index) = std::fs::read(dir.join("index.json")) else {
-        let required = std::env::var("PALISADE_REQUIRE_CONFORMANCE");
-        assert_ne!(required.as_deref(), Ok("1"), "conformance data missing");
-        println!("skipped: no conformance data");
+    let Some(root) = palisade_testing::conformance_dir("pss/index.json") else {
         return;
     };
+    let dir = root.join("pss");
+    let index = std::fs::read(dir.join("index.json")).unwrap();
     #[derive(Deserialize)]
     struct Index {
         fixtures: Vec<Fixture>,
