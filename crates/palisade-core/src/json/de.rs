@@ -181,22 +181,7 @@ impl<'de> Deserializer<'de> {
         });
         self.leave();
         let value = value.map_err(|e| self.place(e, start))?;
-        match self.peek() {
-            Some(b']') => {
-                self.pos += 1;
-                Ok(value)
-            }
-            Some(b',') => {
-                self.pos += 1;
-                if self.peek() == Some(b']') {
-                    Err(self.error(Code::TrailingComma))
-                } else {
-                    Err(self.error(Code::TrailingCharacters))
-                }
-            }
-            Some(_) => Err(self.error(Code::TrailingCharacters)),
-            None => Err(self.error(Code::EofList)),
-        }
+        self.close(value, b']', Code::EofList)
     }
 
     /// Reads the object at the current position through `visitor.visit_map`.
@@ -209,21 +194,27 @@ impl<'de> Deserializer<'de> {
         });
         self.leave();
         let value = value.map_err(|e| self.place(e, start))?;
+        self.close(value, b'}', Code::EofObject)
+    }
+
+    /// Consumes the `close` byte that must follow a container's last element, or reports what
+    /// stands there instead: a trailing comma, other characters, or the end of input (`eof`).
+    fn close<T>(&mut self, value: T, close: u8, eof: Code) -> Result<T> {
         match self.peek() {
-            Some(b'}') => {
+            Some(b) if b == close => {
                 self.pos += 1;
                 Ok(value)
             }
             Some(b',') => {
                 self.pos += 1;
-                if self.peek() == Some(b'}') {
+                if self.peek() == Some(close) {
                     Err(self.error(Code::TrailingComma))
                 } else {
                     Err(self.error(Code::TrailingCharacters))
                 }
             }
             Some(_) => Err(self.error(Code::TrailingCharacters)),
-            None => Err(self.error(Code::EofObject)),
+            None => Err(self.error(eof)),
         }
     }
 }
