@@ -6,6 +6,7 @@
 pub mod json;
 pub mod load;
 pub mod path;
+pub mod quantity;
 pub mod quote;
 pub mod view;
 
