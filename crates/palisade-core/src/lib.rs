@@ -5,6 +5,7 @@
 
 pub mod json;
 pub mod load;
+pub mod net;
 pub mod path;
 pub mod quantity;
 pub mod quote;
