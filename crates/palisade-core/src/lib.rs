@@ -3,6 +3,7 @@
 //!
 //! Most users want the `palisade` facade crate, which re-exports what they need from here.
 
+pub mod field;
 pub mod json;
 pub mod load;
 pub mod path;

@@ -93,3 +93,38 @@ mod tests {
         assert_eq!(q("\u{10fffe}"), r#""\U0010fffe""#);
     }
 }
+
+/// Writes a JSON value as Go's `encoding/json` `Marshal` does for the same data: compact, with
+/// `<`, `>`, `&`, U+2028 and U+2029 escaped as `\u003c`, `\u003e`, `\u0026`, `\u2028`, `\u2029`.
+/// Object keys keep the order of the map (Go sorts the keys of a `map`; pass a sorted map for
+/// that).
+///
+/// ```
+/// let v = serde_json::json!({"message": "a < b & c"});
+/// assert_eq!(palisade_core::quote::go_json(&v), r#"{"message":"a \u003c b \u0026 c"}"#);
+/// ```
+pub fn go_json(value: &serde_json::Value) -> String {
+    go_html_escape(&value.to_string())
+}
+
+/// A list of strings as Go's `json.Marshal` writes a `[]string` (see [`go_json`]).
+pub fn go_json_strings(items: &[String]) -> String {
+    go_html_escape(&serde_json::to_string(items).unwrap_or_default())
+}
+
+/// Escapes the characters Go's JSON encoder escapes for HTML safety. Those characters only ever
+/// occur inside JSON strings, so the escape keeps the JSON valid and equal in meaning.
+fn go_html_escape(json: &str) -> String {
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        match c {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            '\u{2028}' => out.push_str("\\u2028"),
+            '\u{2029}' => out.push_str("\\u2029"),
+            c => out.push(c),
+        }
+    }
+    out
+}
