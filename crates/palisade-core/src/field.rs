@@ -270,7 +270,7 @@ pub fn aggregate(
     }
     match seen.as_slice() {
         [one] => f.write_str(one),
-        many if many.is_empty() => Ok(()),
+        [] => Ok(()),
         many => write!(f, "[{}]", many.join(", ")),
     }
 }
