@@ -75,25 +75,6 @@ fn go_printable(c: char) -> bool {
     !(control || separator || format || private_use || noncharacter)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::GoQuoted;
-
-    fn q(s: &str) -> String {
-        GoQuoted(s).to_string()
-    }
-
-    #[test]
-    fn quotes_like_go() {
-        assert_eq!(q("unconfined"), r#""unconfined""#);
-        assert_eq!(q(r#"a"b\c"#), r#""a\"b\\c""#);
-        assert_eq!(q("\n\t\u{0}\u{7f}"), r#""\n\t\x00\x7f""#);
-        assert_eq!(q("é☃"), "\"é☃\"");
-        assert_eq!(q("\u{a0}\u{200b}"), r#""\u00a0\u200b""#);
-        assert_eq!(q("\u{10fffe}"), r#""\U0010fffe""#);
-    }
-}
-
 /// Writes a JSON value as Go's `encoding/json` `Marshal` does for the same data: compact, with
 /// `<`, `>`, `&`, U+2028 and U+2029 escaped as `\u003c`, `\u003e`, `\u0026`, `\u2028`, `\u2029`.
 /// Object keys keep the order of the map (Go sorts the keys of a `map`; pass a sorted map for
@@ -127,4 +108,23 @@ fn go_html_escape(json: &str) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::GoQuoted;
+
+    fn q(s: &str) -> String {
+        GoQuoted(s).to_string()
+    }
+
+    #[test]
+    fn quotes_like_go() {
+        assert_eq!(q("unconfined"), r#""unconfined""#);
+        assert_eq!(q(r#"a"b\c"#), r#""a\"b\\c""#);
+        assert_eq!(q("\n\t\u{0}\u{7f}"), r#""\n\t\x00\x7f""#);
+        assert_eq!(q("é☃"), "\"é☃\"");
+        assert_eq!(q("\u{a0}\u{200b}"), r#""\u00a0\u200b""#);
+        assert_eq!(q("\u{10fffe}"), r#""\U0010fffe""#);
+    }
 }
