@@ -8,6 +8,8 @@ pub mod json;
 pub mod load;
 pub mod path;
 pub mod quote;
+pub mod selector;
+pub mod validation;
 pub mod view;
 
 pub use load::{LoadError, Manifest, Origin, parse_manifests};
