@@ -77,20 +77,20 @@ fn go_printable(c: char) -> bool {
 
 /// Writes a JSON value as Go's `encoding/json` `Marshal` does for the same data: compact, with
 /// `<`, `>`, `&`, U+2028 and U+2029 escaped as `\u003c`, `\u003e`, `\u0026`, `\u2028`, `\u2029`.
-/// Object keys keep the order of the map (Go sorts the keys of a `map`; pass a sorted map for
-/// that).
+/// Fields keep the order serde writes them in: declare a struct's fields in the Go struct's
+/// order (Go sorts the keys of a `map`, as `serde_json::Value` objects are).
 ///
 /// ```
 /// let v = serde_json::json!({"message": "a < b & c"});
 /// assert_eq!(palisade_core::quote::go_json(&v), r#"{"message":"a \u003c b \u0026 c"}"#);
 /// ```
-pub fn go_json(value: &serde_json::Value) -> String {
-    go_html_escape(&value.to_string())
+pub fn go_json<T: serde::Serialize + ?Sized>(value: &T) -> String {
+    go_html_escape(&serde_json::to_string(value).unwrap_or_default())
 }
 
 /// A list of strings as Go's `json.Marshal` writes a `[]string` (see [`go_json`]).
 pub fn go_json_strings(items: &[String]) -> String {
-    go_html_escape(&serde_json::to_string(items).unwrap_or_default())
+    go_json(items)
 }
 
 /// Escapes the characters Go's JSON encoder escapes for HTML safety. Those characters only ever

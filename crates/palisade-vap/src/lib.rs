@@ -1,8 +1,10 @@
 //! ValidatingAdmissionPolicy evaluation as the API server does it, outside the cluster.
 //!
-//! This first part holds the policy and binding types and request matching: which policies
-//! and bindings apply to an admission request, with `matchPolicy: Equivalent`, selectors and
-//! the API server's error texts. CEL evaluation of the validations builds on palisade-cel.
+//! The crate holds the policy and binding types, request matching (which policies and
+//! bindings apply to a request, with `matchPolicy: Equivalent`, selectors and the API
+//! server's error texts), param collection, and the dispatcher that turns each validation's
+//! decision into the API server's answer: the denial Status, warnings and audit annotations.
+//! The CEL evaluation of a policy plugs in through the [`Validator`] trait.
 //!
 //! ```
 //! use palisade_vap::{AdmissionRequest, MatchResources, matching, EquivalentResources};
@@ -23,13 +25,20 @@
 //! assert_eq!(m.unwrap().unwrap().resource.resource, "deployments");
 //! ```
 
+pub mod cluster;
+pub mod dispatch;
 pub mod equivalent;
 pub mod matching;
+pub mod params;
 pub mod policy;
 pub mod request;
 pub mod resource;
+pub mod response;
 pub mod rules;
+pub mod validator;
 
+pub use cluster::{ApiResource, Cluster};
+pub use dispatch::{PolicyHook, dispatch};
 pub use equivalent::{EquivalentResource, EquivalentResources};
 pub use matching::{Match, MatchError, Namespaces};
 pub use policy::{
@@ -38,3 +47,5 @@ pub use policy::{
 };
 pub use request::{AdmissionRequest, Operation, UserInfo};
 pub use resource::{GroupVersionKind, GroupVersionResource};
+pub use response::{AdmissionResponse, Status};
+pub use validator::{ValidateInput, ValidateResult, Validator};
