@@ -28,6 +28,7 @@
 pub mod cluster;
 pub mod dispatch;
 pub mod equivalent;
+pub mod input;
 pub mod matching;
 pub mod params;
 pub mod policy;
@@ -40,6 +41,7 @@ pub mod validator;
 pub use cluster::{ApiResource, Cluster};
 pub use dispatch::{PolicyHook, dispatch};
 pub use equivalent::{EquivalentResource, EquivalentResources};
+pub use input::AdmissionInput;
 pub use matching::{Match, MatchError, Namespaces};
 pub use policy::{
     FailurePolicy, MatchPolicy, MatchResources, ValidatingAdmissionPolicy,
