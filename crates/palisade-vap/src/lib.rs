@@ -36,6 +36,7 @@ pub mod request;
 pub mod resource;
 pub mod response;
 pub mod rules;
+pub mod suite;
 pub mod validator;
 
 pub use cluster::{ApiResource, Cluster};
