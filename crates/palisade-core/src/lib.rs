@@ -3,13 +3,16 @@
 //!
 //! Most users want the `palisade` facade crate, which re-exports what they need from here.
 
+pub mod field;
 pub mod json;
 pub mod load;
 pub mod net;
 pub mod path;
 pub mod quantity;
 pub mod quote;
+pub mod selector;
 pub mod semver;
+pub mod validation;
 pub mod view;
 
 pub use load::{LoadError, Manifest, Origin, parse_manifests};
