@@ -10,6 +10,7 @@ pub mod path;
 pub mod quantity;
 pub mod quote;
 pub mod semver;
+pub mod url;
 pub mod view;
 
 pub use load::{LoadError, Manifest, Origin, parse_manifests};
