@@ -3,6 +3,7 @@
 //!
 //! Most users want the `palisade` facade crate, which re-exports what they need from here.
 
+pub mod format;
 pub mod json;
 pub mod load;
 pub mod net;
@@ -11,6 +12,7 @@ pub mod quantity;
 pub mod quote;
 pub mod semver;
 pub mod url;
+pub mod validation;
 pub mod view;
 
 pub use load::{LoadError, Manifest, Origin, parse_manifests};

@@ -163,6 +163,14 @@ impl Url {
     }
 }
 
+/// The text of the error `url.ParseRequestURI` returns for `s` (`parse "…": …`), if any; the
+/// `format.uri()` validator reports it as is.
+pub fn request_uri_error(s: &str) -> Option<String> {
+    parse(s, true)
+        .err()
+        .map(|reason| format!("parse {}: {reason}", GoQuoted(s)))
+}
+
 /// Go's `ParseQuery`, errors dropped.
 fn parse_query(query: &str) -> Vec<(String, Vec<String>)> {
     let mut out: Vec<(String, Vec<String>)> = Vec::new();
