@@ -402,11 +402,11 @@ fn k8s_library_value_vectors() {
     }
     let mut total = (0, 0, 0);
     for (lib, (p, f, s)) in &counts {
-        println!("{lib}: passed {p}, failed {f}, skipped {s}");
+        println!("core {lib}: passed {p}, failed {f}, skipped {s}");
         total = (total.0 + p, total.1 + f, total.2 + s);
     }
     println!(
-        "k8s-library value vectors: passed {}, failed {}, skipped {}",
+        "core k8s-library value vectors: passed {}, failed {}, skipped {}",
         total.0, total.1, total.2
     );
     for f in &failures {
