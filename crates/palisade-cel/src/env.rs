@@ -106,7 +106,7 @@ impl Env {
     pub fn spec(extensions: &[Extension]) -> Env {
         let mut env = Env {
             funcs: HashMap::new(),
-            macros: Macros { standard: true, ..Macros::default() },
+            macros: Macros { standard: true, two_var: true, ..Macros::default() },
             optional_syntax: false,
             vars: Vec::new(),
             container: String::new(),
@@ -117,6 +117,7 @@ impl Env {
             k8s_minor: None,
         };
         crate::stdlib::register(&mut env);
+        crate::ext::comprehensions::register(&mut env);
         for ext in extensions {
             env.add_extension(*ext);
         }

@@ -398,14 +398,10 @@ fn cmp_i64_f64(i: i64, d: f64) -> Option<Ordering> {
     if d < -9_223_372_036_854_775_808.0 {
         return Some(Ordering::Greater);
     }
-    if d >= 9_223_372_036_854_775_808.0 {
+    if d > 9_223_372_036_854_775_808.0 {
         return Some(Ordering::Less);
     }
-    let t = d.trunc();
-    match i.cmp(&(t as i64)) {
-        Ordering::Equal => 0.0f64.partial_cmp(&(d - t)),
-        o => Some(o),
-    }
+    (i as f64).partial_cmp(&d)
 }
 
 fn cmp_u64_f64(u: u64, d: f64) -> Option<Ordering> {
@@ -415,14 +411,10 @@ fn cmp_u64_f64(u: u64, d: f64) -> Option<Ordering> {
     if d < 0.0 {
         return Some(Ordering::Greater);
     }
-    if d >= 18_446_744_073_709_551_616.0 {
+    if d > 18_446_744_073_709_551_616.0 {
         return Some(Ordering::Less);
     }
-    let t = d.trunc();
-    match u.cmp(&(t as u64)) {
-        Ordering::Equal => 0.0f64.partial_cmp(&(d - t)),
-        o => Some(o),
-    }
+    (u as f64).partial_cmp(&d)
 }
 
 /// CEL equality (`==`): heterogeneous values are unequal, numbers compare across types.
