@@ -49,6 +49,8 @@ pub(crate) enum Node {
     Fold(Box<Fold>),
     Bind(usize, Box<Node>, Box<Node>),
     OptMap { flat: bool, slot: usize, target: Box<Node>, body: Box<Node> },
+    OptOr { value: bool, target: Box<Node>, alt: Box<Node> },
+    Block(usize, Vec<Node>, Box<Node>),
     Error(Arc<str>),
 }
 
@@ -156,6 +158,23 @@ const TYPE_NAMES: &[(&str, Type)] = &[
 fn simple_name(e: &IdedExpr) -> Option<&str> {
     match &e.expr {
         Expr::Ident(n) => Some(n),
+        _ => None,
+    }
+}
+
+/// The hidden variable name of `cel.iterVar(i, j)` (cel-go's block-optimized comprehensions).
+fn iter_var_call(e: &IdedExpr) -> Option<String> {
+    let Expr::Call(c) = &e.expr else { return None };
+    if c.func_name != "iterVar" || c.target.as_deref().and_then(simple_name) != Some("cel") {
+        return None;
+    }
+    match c.args.as_slice() {
+        [a, b] => match (&a.expr, &b.expr) {
+            (Expr::Literal(LiteralValue::Int(x)), Expr::Literal(LiteralValue::Int(y))) => {
+                Some(format!("@it:{}:{}", x.inner(), y.inner()))
+            }
+            _ => None,
+        },
         _ => None,
     }
 }
@@ -443,6 +462,11 @@ impl Compiler<'_> {
     }
 
     fn iter_var(&mut self, e: &IdedExpr) -> Option<String> {
+        if self.env.macros.block
+            && let Some(n) = iter_var_call(e)
+        {
+            return Some(n);
+        }
         match simple_name(e) {
             Some(n) => Some(n.to_string()),
             None => {
@@ -477,6 +501,43 @@ impl Compiler<'_> {
             let body = self.compile(args.get(2)?);
             self.scopes.pop();
             return Some(Node::Bind(slot, Box::new(init), Box::new(body)));
+        }
+        if m.optionals && (name == "or" || name == "orValue") && args.len() == 1 {
+            let t = self.compile(target);
+            let alt = self.compile(args.first()?);
+            return Some(Node::OptOr { value: name == "orValue", target: Box::new(t), alt: Box::new(alt) });
+        }
+        if m.block && simple_name(target) == Some("cel") && self.local("cel").is_none() {
+            if name == "block" && args.len() == 2 {
+                let Expr::List(list) = &args.first()?.expr else {
+                    return Some(self.error(e.id, "cel.block requires a list literal"));
+                };
+                let base = self.scopes.len();
+                let mut elems = Vec::new();
+                for (i, el) in list.elements.iter().enumerate() {
+                    elems.push(self.compile(el));
+                    self.scopes.push(format!("@index{i}"));
+                }
+                let body = self.compile(args.get(1)?);
+                self.scopes.truncate(base);
+                return Some(Node::Block(base, elems, Box::new(body)));
+            }
+            if name == "iterVar"
+                && let Some(n) = iter_var_call(e)
+            {
+                return Some(match self.local(&n) {
+                    Some(slot) => Node::Local(slot),
+                    None => self.error(e.id, "undeclared iteration variable"),
+                });
+            }
+            if name == "index" && args.len() == 1 {
+                if let Expr::Literal(LiteralValue::Int(i)) = &args.first()?.expr
+                    && let Some(slot) = self.local(&format!("@index{}", i.inner()))
+                {
+                    return Some(Node::Local(slot));
+                }
+                return Some(self.error(e.id, "cel.index requires a valid index"));
+            }
         }
         if m.optionals && (name == "optMap" || name == "optFlatMap") && args.len() == 2 {
             let var = self.iter_var(args.first()?)?;
@@ -625,10 +686,13 @@ pub(crate) fn index<'a>(container: &Value<'a>, key: &Value<'a>) -> Result<Value<
         }
         Value::Optional(o) => match o {
             None => Ok(Value::Optional(None)),
-            Some(inner) => Ok(match index(inner, key) {
-                Ok(v) => Value::Optional(Some(Arc::new(v))),
-                Err(_) => Value::Optional(None),
-            }),
+            Some(inner) => match &**inner {
+                Value::Map(m) => Ok(Value::Optional(m.get(key).map(Arc::new))),
+                other => Ok(match index(other, key) {
+                    Ok(v) => Value::Optional(Some(Arc::new(v))),
+                    Err(_) => Value::Optional(None),
+                }),
+            },
         },
         _ => Err(EvalError::no_such_overload()),
     }
@@ -640,9 +704,9 @@ pub(crate) fn select<'a>(v: &Value<'a>, field: &str) -> Result<Value<'a>, EvalEr
         Value::Map(m) => m.get_str(field).ok_or_else(|| EvalError::no_such_key(field)),
         Value::Optional(o) => Ok(match o {
             None => Value::Optional(None),
-            Some(inner) => match select(inner, field) {
-                Ok(v) => Value::Optional(Some(Arc::new(v))),
-                Err(_) => Value::Optional(None),
+            Some(inner) => match &**inner {
+                Value::Map(m) => Value::Optional(m.get_str(field).map(Arc::new)),
+                other => Value::Optional(Some(Arc::new(select(other, field)?))),
             },
         }),
         Value::Opaque(o) => crate::ext::select_opaque(&**o, field),
@@ -654,6 +718,8 @@ fn has<'a>(v: &Value<'a>, field: &str) -> Result<bool, EvalError> {
     match v {
         Value::Map(m) => Ok(m.get_str(field).is_some()),
         Value::Opaque(o) => crate::ext::select_opaque(&**o, field).map(|_| true),
+        Value::Optional(None) => Ok(false),
+        Value::Optional(Some(inner)) => has(inner, field),
         _ => Err(EvalError::no_such_overload()),
     }
 }
@@ -862,6 +928,33 @@ impl<'a> Machine<'_, 'a, '_> {
                 }
             }
             Node::Fold(f) => self.fold(f),
+            Node::OptOr { value, target, alt } => match self.eval(target)? {
+                Value::Optional(Some(v)) => Ok(if *value { (*v).clone() } else { Value::Optional(Some(v)) }),
+                Value::Optional(None) => {
+                    let a = self.eval(alt)?;
+                    if !*value && !matches!(a, Value::Optional(_)) {
+                        return Err(EvalError::no_such_overload());
+                    }
+                    Ok(a)
+                }
+                _ => Err(EvalError::no_such_overload()),
+            },
+            Node::Block(base, elems, body) => {
+                self.locals.truncate(*base);
+                for el in elems {
+                    let v = self.eval(el);
+                    match v {
+                        Ok(v) => self.locals.push(v),
+                        Err(e) => {
+                            self.locals.truncate(*base);
+                            return Err(e);
+                        }
+                    }
+                }
+                let r = self.eval(body);
+                self.locals.truncate(*base);
+                r
+            }
             Node::Error(msg) => Err(EvalError::new(&**msg)),
         }
     }

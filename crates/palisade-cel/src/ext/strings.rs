@@ -97,6 +97,9 @@ fn last_index_of<'a>(_: &mut Rt<'_>, a: &[Value<'a>]) -> R<'a> {
     };
     let runes = runes_of(s);
     let subr = runes_of(sub);
+    if !subr.is_empty() && s.len() < sub.len() {
+        return Ok(Value::Int(-1));
+    }
     if off < 0 || off > runes.len() as i64 {
         return range_err(off);
     }
