@@ -5,8 +5,11 @@
 
 pub mod json;
 pub mod load;
+pub mod net;
 pub mod path;
+pub mod quantity;
 pub mod quote;
+pub mod semver;
 pub mod view;
 
 pub use load::{LoadError, Manifest, Origin, parse_manifests};
