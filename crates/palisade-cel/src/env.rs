@@ -17,10 +17,10 @@ pub struct Rt<'r> {
 pub type Func = for<'a> fn(&mut Rt<'_>, &[Value<'a>]) -> Result<Value<'a>, EvalError>;
 
 /// The implementations of one function name: called globally and/or as a receiver method.
-#[derive(Clone, Copy, Default)]
+#[derive(Clone, Default)]
 pub(crate) struct FnEntry {
-    pub(crate) global: Option<Func>,
-    pub(crate) member: Option<Func>,
+    pub(crate) global: Vec<Func>,
+    pub(crate) member: Vec<Func>,
     /// Whether calls can be folded when every argument is a constant.
     pub(crate) pure: bool,
 }
@@ -33,6 +33,7 @@ pub(crate) struct Macros {
     pub(crate) two_var: bool,
     pub(crate) optionals: bool,
     pub(crate) block: bool,
+    pub(crate) sort_by: bool,
 }
 
 /// A compilation environment.
@@ -53,6 +54,8 @@ pub struct Env {
     pub(crate) cost_limit: Option<u64>,
     /// The Kubernetes minor version the environment emulates, if any.
     pub(crate) k8s_minor: Option<u32>,
+    /// Whether `has()` adds to the cost (cel-go's default; Kubernetes turns it off).
+    pub(crate) presence_test_cost: bool,
 }
 
 /// Extension libraries of the plain CEL environment.
@@ -115,6 +118,7 @@ impl Env {
             fold_errors: false,
             cost_limit: None,
             k8s_minor: None,
+            presence_test_cost: true,
         };
         crate::stdlib::register(&mut env);
         crate::ext::comprehensions::register(&mut env);
@@ -170,12 +174,8 @@ impl Env {
 
     pub(crate) fn add(&mut self, name: &'static str, global: Option<Func>, member: Option<Func>) {
         let e = self.funcs.entry(name).or_default();
-        if global.is_some() {
-            e.global = global;
-        }
-        if member.is_some() {
-            e.member = member;
-        }
+        e.global.extend(global);
+        e.member.extend(member);
         e.pure = true;
     }
 

@@ -40,7 +40,7 @@ pub(crate) enum Node {
     OptSelect(Box<Node>, Arc<str>),
     Index(Box<Node>, Box<Node>),
     OptIndex(Box<Node>, Box<Node>),
-    Call { name: &'static str, f: Func, args: Vec<Node> },
+    Call { name: &'static str, f: Box<[Func]>, args: Vec<Node> },
     And(Box<Node>, Box<Node>),
     Or(Box<Node>, Box<Node>),
     Cond(Box<Node>, Box<Node>, Box<Node>),
@@ -59,6 +59,7 @@ pub struct Program {
     root: Node,
     vars: Vec<String>,
     cost_limit: Option<u64>,
+    presence_cost: bool,
     ast: IdedExpr,
     source_info: SourceInfo,
 }
@@ -93,7 +94,7 @@ impl Program {
             return Err(CompileError::Invalid { text: source.to_string(), issues: c.issues });
         }
         let vars = c.vars;
-        Ok(Program { root, vars, cost_limit: env.cost_limit, ast, source_info })
+        Ok(Program { root, vars, cost_limit: env.cost_limit, presence_cost: env.presence_test_cost, ast, source_info })
     }
 
     /// The parsed expression (ids and source offsets), for checkers and tools.
@@ -121,6 +122,7 @@ impl Program {
             limit: self.cost_limit,
             rt: Rt { authorizer, extra_cost: 0 },
             steps: 0,
+            presence_cost: self.presence_cost,
         };
         let result = m.eval(&self.root);
         let cost = m.cost + m.rt.extra_cost;
@@ -410,16 +412,17 @@ impl Compiler<'_> {
             let is_var = self.resolve_name(t.id, &segs).is_some_and(|n| !matches!(n, Node::Const(_)));
             if !is_var
                 && let Some((key, entry)) = self.env.funcs.get_key_value(qname.as_str())
-                && let Some(f) = entry.global
+                && !entry.global.is_empty()
             {
                 let args: Vec<Node> = call.args.iter().map(|a| self.compile(a)).collect();
-                return self.finish_call(e.id, key, f, entry.pure, args);
+                let fs: Box<[Func]> = entry.global.clone().into();
+                return self.finish_call(e.id, key, fs, entry.pure, args);
             }
         }
         let member = call.target.is_some();
         let found = self.env.funcs.get_key_value(name).and_then(|(k, en)| {
-            let f = if member { en.member } else { en.global };
-            f.map(|f| (*k, f, en.pure))
+            let f = if member { &en.member } else { &en.global };
+            (!f.is_empty()).then(|| (*k, Box::<[Func]>::from(f.clone()), en.pure))
         });
         let mut args = Vec::with_capacity(call.args.len() + 1);
         if let Some(t) = &call.target {
@@ -434,18 +437,18 @@ impl Compiler<'_> {
                 if self.env.strict {
                     self.error(e.id, format!("undeclared reference to '{name}' (in container '{}')", self.env.container))
                 } else {
-                    Node::Call { name: "unknown", f: no_such_function, args }
+                    Node::Call { name: "unknown", f: Box::new([no_such_function as Func]), args }
                 }
             }
         }
     }
 
-    fn finish_call(&mut self, _id: u64, name: &'static str, f: Func, pure: bool, args: Vec<Node>) -> Node {
+    fn finish_call(&mut self, _id: u64, name: &'static str, f: Box<[Func]>, pure: bool, args: Vec<Node>) -> Node {
         if pure && args.iter().all(|a| matches!(a, Node::Const(_))) && !args.is_empty() {
             let vals: Vec<Value<'static>> =
                 args.iter().filter_map(|a| if let Node::Const(v) = a { Some(v.clone()) } else { None }).collect();
             let mut rt = Rt { authorizer: &crate::authz::NoOpinion, extra_cost: 0 };
-            match f(&mut rt, &vals) {
+            match call_overloads(&f, &mut rt, &vals) {
                 Ok(v) => return Node::Const(v),
                 Err(err) => {
                     if self.env.fold_errors {
@@ -548,6 +551,19 @@ impl Compiler<'_> {
             self.scopes.pop();
             return Some(Node::OptMap { flat: name == "optFlatMap", slot, target: Box::new(t), body: Box::new(body) });
         }
+        if m.sort_by && name == "sortBy" && args.len() == 2 {
+            let var = self.iter_var(args.first()?)?;
+            let list = self.compile(target);
+            let range = self.compile(target);
+            let slot = self.scopes.len();
+            self.scopes.push(var);
+            let body = self.compile(args.get(1)?);
+            self.scopes.truncate(slot);
+            let keys = Node::Fold(Box::new(Fold { kind: FoldKind::Map, range, two_var: false, slot, filter: None, body }));
+            let entry = self.env.funcs.get("@sortByAssociatedKeys")?;
+            let fs: Box<[Func]> = entry.global.clone().into();
+            return Some(Node::Call { name: "@sortByAssociatedKeys", f: fs, args: vec![list, keys] });
+        }
         let (kind, two, filter) = match (name, args.len()) {
             ("all", 2) if m.standard => (FoldKind::All, false, false),
             ("exists", 2) if m.standard => (FoldKind::Exists, false, false),
@@ -597,6 +613,20 @@ impl Compiler<'_> {
     }
 }
 
+/// Calls the first overload that accepts the arguments.
+fn call_overloads<'a>(fs: &[Func], rt: &mut Rt<'_>, args: &[Value<'a>]) -> Result<Value<'a>, EvalError> {
+    if let [f] = fs {
+        return f(rt, args);
+    }
+    for f in fs {
+        match f(rt, args) {
+            Err(e) if e.message == "no such overload" => continue,
+            r => return r,
+        }
+    }
+    Err(EvalError::no_such_overload())
+}
+
 fn no_such_function<'a>(_: &mut Rt<'_>, _: &[Value<'a>]) -> Result<Value<'a>, EvalError> {
     Err(EvalError::new("no matching overload"))
 }
@@ -640,6 +670,7 @@ struct Machine<'g, 'a, 'r> {
     limit: Option<u64>,
     rt: Rt<'r>,
     steps: u64,
+    presence_cost: bool,
 }
 
 fn to_index(v: &Value<'_>) -> Result<i64, EvalError> {
@@ -767,7 +798,7 @@ impl<'a> Machine<'_, 'a, '_> {
             }
             Node::Has(op, f) => {
                 let v = self.eval(op)?;
-                self.cost += 1;
+                self.cost += u64::from(self.presence_cost);
                 has(&v, f).map(Value::Bool)
             }
             Node::OptSelect(op, f) => {
@@ -810,7 +841,7 @@ impl<'a> Machine<'_, 'a, '_> {
                 }
                 self.cost += crate::cost::call_cost(name, &vals);
                 self.check_limit()?;
-                f(&mut self.rt, &vals)
+                call_overloads(f, &mut self.rt, &vals)
             }
             Node::And(a, b) => {
                 let l = truth(self.eval(a));

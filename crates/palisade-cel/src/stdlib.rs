@@ -88,6 +88,11 @@ fn cmp<'a>(a: &[Value<'a>], f: impl Fn(std::cmp::Ordering) -> bool) -> R<'a> {
     }
 }
 
+/// `x + y` for two values.
+pub(crate) fn add_values<'a>(x: &Value<'a>, y: &Value<'a>) -> R<'a> {
+    add(&mut Rt { authorizer: &crate::authz::NoOpinion, extra_cost: 0 }, &[x.clone(), y.clone()])
+}
+
 fn add<'a>(_: &mut Rt<'_>, a: &[Value<'a>]) -> R<'a> {
     use Value as V;
     match a {
