@@ -65,6 +65,10 @@ pub struct NoOpinion;
 
 impl Authorizer for NoOpinion {
     fn authorize(&self, _: &Attributes) -> Answer {
-        Answer { decision: Decision::NoOpinion, reason: String::new(), error: None }
+        Answer {
+            decision: Decision::NoOpinion,
+            reason: String::new(),
+            error: None,
+        }
     }
 }

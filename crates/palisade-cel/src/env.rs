@@ -109,7 +109,11 @@ impl Env {
     pub fn spec(extensions: &[Extension]) -> Env {
         let mut env = Env {
             funcs: HashMap::new(),
-            macros: Macros { standard: true, two_var: true, ..Macros::default() },
+            macros: Macros {
+                standard: true,
+                two_var: true,
+                ..Macros::default()
+            },
             optional_syntax: false,
             vars: Vec::new(),
             container: String::new(),

@@ -13,7 +13,9 @@ pub struct EvalError {
 impl EvalError {
     /// An error with this message.
     pub fn new(message: impl Into<String>) -> EvalError {
-        EvalError { message: message.into() }
+        EvalError {
+            message: message.into(),
+        }
     }
     /// `no such overload`
     pub fn no_such_overload() -> EvalError {
@@ -62,10 +64,19 @@ fn render(source: &str, issues: &[Issue]) -> String {
         if i > 0 {
             out.push('\n');
         }
-        out.push_str(&format!("ERROR: <input>:{}:{}: {}", e.line, e.column, e.message));
+        out.push_str(&format!(
+            "ERROR: <input>:{}:{}: {}",
+            e.line, e.column, e.message
+        ));
         if let Some(line) = source.split('\n').nth(e.line.saturating_sub(1)) {
-            let snippet: String = line.chars().map(|c| if c == '\t' { ' ' } else { c }).collect();
-            out.push_str(&format!("\n | {snippet}\n | {}^", ".".repeat(e.column.saturating_sub(1))));
+            let snippet: String = line
+                .chars()
+                .map(|c| if c == '\t' { ' ' } else { c })
+                .collect();
+            out.push_str(&format!(
+                "\n | {snippet}\n | {}^",
+                ".".repeat(e.column.saturating_sub(1))
+            ));
         }
     }
     out

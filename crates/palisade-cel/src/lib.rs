@@ -21,6 +21,7 @@ mod cost;
 mod env;
 mod error;
 mod ext;
+pub mod json_out;
 pub mod k8s;
 mod parse;
 mod program;

@@ -13,7 +13,11 @@ pub(crate) fn parse(env: &Env, source: &str) -> Result<(IdedExpr, SourceInfo), C
     if source.len() > 100_000 {
         return Err(CompileError::Invalid {
             text: String::new(),
-            issues: vec![Issue { line: 1, column: 1, message: format!("expression size {} exceeds limit 100000", source.len()) }],
+            issues: vec![Issue {
+                line: 1,
+                column: 1,
+                message: format!("expression size {} exceeds limit 100000", source.len()),
+            }],
         });
     }
     let parser = cel::Env::default()
@@ -24,7 +28,10 @@ pub(crate) fn parse(env: &Env, source: &str) -> Result<(IdedExpr, SourceInfo), C
     let owned = source.to_string();
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || {
         parser.parse_with_source_info(&owned).map_err(|errs| {
-            errs.errors.into_iter().map(|e| (e.pos, e.msg)).collect::<Vec<_>>()
+            errs.errors
+                .into_iter()
+                .map(|e| (e.pos, e.msg))
+                .collect::<Vec<_>>()
         })
     }));
     match result {
@@ -42,7 +49,11 @@ pub(crate) fn parse(env: &Env, source: &str) -> Result<(IdedExpr, SourceInfo), C
         }),
         Err(_) => Err(CompileError::Invalid {
             text: source.to_string(),
-            issues: vec![Issue { line: 1, column: 1, message: "the parser failed on this input".to_string() }],
+            issues: vec![Issue {
+                line: 1,
+                column: 1,
+                message: "the parser failed on this input".to_string(),
+            }],
         }),
     }
 }

@@ -40,7 +40,11 @@ pub(crate) enum Node {
     OptSelect(Box<Node>, Arc<str>),
     Index(Box<Node>, Box<Node>),
     OptIndex(Box<Node>, Box<Node>),
-    Call { name: &'static str, f: Box<[Func]>, args: Vec<Node> },
+    Call {
+        name: &'static str,
+        f: Box<[Func]>,
+        args: Vec<Node>,
+    },
     And(Box<Node>, Box<Node>),
     Or(Box<Node>, Box<Node>),
     Cond(Box<Node>, Box<Node>, Box<Node>),
@@ -48,8 +52,17 @@ pub(crate) enum Node {
     Map(Vec<(Node, Node, bool)>),
     Fold(Box<Fold>),
     Bind(usize, Box<Node>, Box<Node>),
-    OptMap { flat: bool, slot: usize, target: Box<Node>, body: Box<Node> },
-    OptOr { value: bool, target: Box<Node>, alt: Box<Node> },
+    OptMap {
+        flat: bool,
+        slot: usize,
+        target: Box<Node>,
+        body: Box<Node>,
+    },
+    OptOr {
+        value: bool,
+        target: Box<Node>,
+        alt: Box<Node>,
+    },
     Block(usize, Vec<Node>, Box<Node>),
     Error(Arc<str>),
 }
@@ -66,7 +79,9 @@ pub struct Program {
 
 impl std::fmt::Debug for Program {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Program").field("vars", &self.vars).finish_non_exhaustive()
+        f.debug_struct("Program")
+            .field("vars", &self.vars)
+            .finish_non_exhaustive()
     }
 }
 
@@ -84,17 +99,38 @@ impl Program {
     pub fn compile(env: &Env, source: &str) -> Result<Program, CompileError> {
         let parsed = crate::parse::parse(env, source)?;
         let (ast, source_info) = parsed;
-        let mut c = Compiler { env, source, info: &source_info, issues: Vec::new(), scopes: Vec::new(), vars: Vec::new(), depth: 0, fold_error: None };
+        let mut c = Compiler {
+            env,
+            source,
+            info: &source_info,
+            issues: Vec::new(),
+            scopes: Vec::new(),
+            vars: Vec::new(),
+            depth: 0,
+            fold_error: None,
+        };
         let root = c.compile(&ast);
         if let Some(e) = c.fold_error {
-            return Err(CompileError::Instantiation(format!("program instantiation failed: {e}")));
+            return Err(CompileError::Instantiation(format!(
+                "program instantiation failed: {e}"
+            )));
         }
         if !c.issues.is_empty() {
             c.issues.sort_by_key(|i| (i.line, i.column));
-            return Err(CompileError::Invalid { text: source.to_string(), issues: c.issues });
+            return Err(CompileError::Invalid {
+                text: source.to_string(),
+                issues: c.issues,
+            });
         }
         let vars = c.vars;
-        Ok(Program { root, vars, cost_limit: env.cost_limit, presence_cost: env.presence_test_cost, ast, source_info })
+        Ok(Program {
+            root,
+            vars,
+            cost_limit: env.cost_limit,
+            presence_cost: env.presence_test_cost,
+            ast,
+            source_info,
+        })
     }
 
     /// The parsed expression (ids and source offsets), for checkers and tools.
@@ -120,7 +156,10 @@ impl Program {
             locals: Vec::new(),
             cost: 0,
             limit: self.cost_limit,
-            rt: Rt { authorizer, extra_cost: 0 },
+            rt: Rt {
+                authorizer,
+                extra_cost: 0,
+            },
             steps: 0,
             presence_cost: self.presence_cost,
         };
@@ -184,7 +223,11 @@ fn iter_var_call(e: &IdedExpr) -> Option<String> {
 impl Compiler<'_> {
     fn error(&mut self, id: u64, msg: impl Into<String>) -> Node {
         let (line, column) = self.position(id);
-        self.issues.push(Issue { line, column, message: msg.into() });
+        self.issues.push(Issue {
+            line,
+            column,
+            message: msg.into(),
+        });
         Node::Error(Arc::from("compile error"))
     }
 
@@ -238,14 +281,19 @@ impl Compiler<'_> {
         for len in (1..=segs.len()).rev() {
             let prefix = segs.get(..len).unwrap_or(&[]).join(".");
             for cand in self.candidates(&prefix) {
-                let found = self.env.vars.iter().any(|v| *v == cand);
-                let ty = TYPE_NAMES.iter().find(|(n, _)| *n == cand).map(|(_, t)| t.clone());
+                let found = self.env.vars.contains(&cand);
+                let ty = TYPE_NAMES
+                    .iter()
+                    .find(|(n, _)| *n == cand)
+                    .map(|(_, t)| t.clone());
                 let node = if found {
                     Some(Node::Var(self.var_slot(&cand)))
                 } else if let Some(t) = ty {
                     Some(Node::Const(Value::Type(t)))
                 } else if crate::ext::is_type_name(self.env, &cand) {
-                    Some(Node::Const(Value::Type(Type::Named(Arc::from(cand.as_str())))))
+                    Some(Node::Const(Value::Type(Type::Named(Arc::from(
+                        cand.as_str(),
+                    )))))
                 } else {
                     None
                 };
@@ -298,19 +346,40 @@ impl Compiler<'_> {
                 }
                 let op = Box::new(self.compile(&sel.operand));
                 let field: Arc<str> = Arc::from(sel.field.as_str());
-                if sel.test { Node::Has(op, field) } else { Node::Select(op, field) }
+                if sel.test {
+                    Node::Has(op, field)
+                } else {
+                    Node::Select(op, field)
+                }
             }
             Expr::Call(call) => self.call(e, call),
             Expr::List(list) => {
                 let elems: Vec<Node> = list.elements.iter().map(|x| self.compile(x)).collect();
-                let opt: Vec<bool> = (0..elems.len()).map(|i| list.optional_indices.contains(&i)).collect();
+                let opt: Vec<bool> = (0..elems.len())
+                    .map(|i| list.optional_indices.contains(&i))
+                    .collect();
                 if self.env.homogeneous_literals {
-                    self.check_homogeneous(e.id, &elems);
+                    let plain: Vec<&Node> = elems
+                        .iter()
+                        .enumerate()
+                        .filter(|(i, _)| !list.optional_indices.contains(i))
+                        .map(|(_, n)| n)
+                        .collect();
+                    self.check_homogeneous_refs(e.id, &plain);
                 }
-                if !opt.iter().any(|b| *b) && elems.iter().all(|n| matches!(n, Node::Const(_))) && !elems.is_empty() {
+                if !opt.iter().any(|b| *b)
+                    && elems.iter().all(|n| matches!(n, Node::Const(_)))
+                    && !elems.is_empty()
+                {
                     let vals: Vec<Value<'static>> = elems
                         .into_iter()
-                        .filter_map(|n| if let Node::Const(v) = n { Some(v) } else { None })
+                        .filter_map(|n| {
+                            if let Node::Const(v) = n {
+                                Some(v)
+                            } else {
+                                None
+                            }
+                        })
                         .collect();
                     return Node::Const(Value::list(vals));
                 }
@@ -326,23 +395,56 @@ impl Compiler<'_> {
                             entries.push((k, v, me.optional));
                         }
                         EntryExpr::StructField(_) => {
-                            entries.push((self.error(ent.id, "unexpected struct field"), Node::Const(Value::Null), false));
+                            entries.push((
+                                self.error(ent.id, "unexpected struct field"),
+                                Node::Const(Value::Null),
+                                false,
+                            ));
                         }
                     }
                 }
                 if self.env.homogeneous_literals {
                     let keys: Vec<&Node> = entries.iter().map(|(k, _, _)| k).collect();
-                    let vals: Vec<&Node> = entries.iter().map(|(_, v, _)| v).collect();
+                    let vals: Vec<&Node> = entries
+                        .iter()
+                        .filter(|(_, _, o)| !o)
+                        .map(|(_, v, _)| v)
+                        .collect();
                     self.check_homogeneous_refs(e.id, &keys);
                     self.check_homogeneous_refs(e.id, &vals);
+                }
+                if entries.iter().all(|(k, v, o)| {
+                    !o && matches!(k, Node::Const(_)) && matches!(v, Node::Const(_))
+                }) {
+                    let mut m = OwnedMap::default();
+                    let mut ok = true;
+                    for (k, v, _) in &entries {
+                        if let (Node::Const(k), Node::Const(v)) = (k, v) {
+                            match Key::from_value(k) {
+                                Some(key) if m.get(k).is_none() => m.entries.push((key, v.clone())),
+                                _ => ok = false,
+                            }
+                        }
+                    }
+                    if ok {
+                        return Node::Const(Value::Map(Map::Owned(Arc::new(m))));
+                    }
                 }
                 Node::Map(entries)
             }
             Expr::Struct(s) => {
                 if self.env.strict {
-                    self.error(e.id, format!("undeclared reference to '{}' (in container '{}')", s.type_name, self.env.container))
+                    self.error(
+                        e.id,
+                        format!(
+                            "undeclared reference to '{}' (in container '{}')",
+                            s.type_name, self.env.container
+                        ),
+                    )
                 } else {
-                    Node::Error(Arc::from(format!("unknown type '{}'", s.type_name).as_str()))
+                    Node::Error(Arc::from(
+                        format!("unknown type '{}'", s.type_name).as_str(),
+                    ))
                 }
             }
             Expr::Comprehension(_) => self.error(e.id, "unsupported comprehension"),
@@ -352,15 +454,16 @@ impl Compiler<'_> {
 
     fn undeclared(&mut self, id: u64, name: &str) -> Node {
         if self.env.strict {
-            self.error(id, format!("undeclared reference to '{name}' (in container '{}')", self.env.container))
+            self.error(
+                id,
+                format!(
+                    "undeclared reference to '{name}' (in container '{}')",
+                    self.env.container
+                ),
+            )
         } else {
             Node::Error(Arc::from(format!("no such attribute(s): {name}").as_str()))
         }
-    }
-
-    fn check_homogeneous(&mut self, id: u64, elems: &[Node]) {
-        let refs: Vec<&Node> = elems.iter().collect();
-        self.check_homogeneous_refs(id, &refs);
     }
 
     fn check_homogeneous_refs(&mut self, id: u64, elems: &[&Node]) {
@@ -387,13 +490,25 @@ impl Compiler<'_> {
             return n;
         }
         match (name, call.target.as_ref(), call.args.as_slice()) {
-            ("_&&_", None, [a, b]) => return Node::And(Box::new(self.compile(a)), Box::new(self.compile(b))),
-            ("_||_", None, [a, b]) => return Node::Or(Box::new(self.compile(a)), Box::new(self.compile(b))),
-            ("_?_:_", None, [c, a, b]) => {
-                return Node::Cond(Box::new(self.compile(c)), Box::new(self.compile(a)), Box::new(self.compile(b)));
+            ("_&&_", None, [a, b]) => {
+                return Node::And(Box::new(self.compile(a)), Box::new(self.compile(b)));
             }
-            ("_[_]", None, [a, b]) => return Node::Index(Box::new(self.compile(a)), Box::new(self.compile(b))),
-            ("_[?_]", None, [a, b]) => return Node::OptIndex(Box::new(self.compile(a)), Box::new(self.compile(b))),
+            ("_||_", None, [a, b]) => {
+                return Node::Or(Box::new(self.compile(a)), Box::new(self.compile(b)));
+            }
+            ("_?_:_", None, [c, a, b]) => {
+                return Node::Cond(
+                    Box::new(self.compile(c)),
+                    Box::new(self.compile(a)),
+                    Box::new(self.compile(b)),
+                );
+            }
+            ("_[_]", None, [a, b]) => {
+                return Node::Index(Box::new(self.compile(a)), Box::new(self.compile(b)));
+            }
+            ("_[?_]", None, [a, b]) => {
+                return Node::OptIndex(Box::new(self.compile(a)), Box::new(self.compile(b)));
+            }
             ("_?._", None, [a, b]) => {
                 let op = Box::new(self.compile(a));
                 if let Expr::Literal(LiteralValue::String(s)) = &b.expr {
@@ -409,7 +524,9 @@ impl Compiler<'_> {
             && segs.first().is_some_and(|r| self.local(r).is_none())
         {
             let qname = format!("{}.{}", segs.join("."), name);
-            let is_var = self.resolve_name(t.id, &segs).is_some_and(|n| !matches!(n, Node::Const(_)));
+            let is_var = self
+                .resolve_name(t.id, &segs)
+                .is_some_and(|n| !matches!(n, Node::Const(_)));
             if !is_var
                 && let Some((key, entry)) = self.env.funcs.get_key_value(qname.as_str())
                 && !entry.global.is_empty()
@@ -435,19 +552,59 @@ impl Compiler<'_> {
             Some((key, f, pure)) => self.finish_call(e.id, key, f, pure, args),
             None => {
                 if self.env.strict {
-                    self.error(e.id, format!("undeclared reference to '{name}' (in container '{}')", self.env.container))
+                    self.error(
+                        e.id,
+                        format!(
+                            "undeclared reference to '{name}' (in container '{}')",
+                            self.env.container
+                        ),
+                    )
                 } else {
-                    Node::Call { name: "unknown", f: Box::new([no_such_function as Func]), args }
+                    Node::Call {
+                        name: "unknown",
+                        f: Box::new([no_such_function as Func]),
+                        args,
+                    }
                 }
             }
         }
     }
 
-    fn finish_call(&mut self, _id: u64, name: &'static str, f: Box<[Func]>, pure: bool, args: Vec<Node>) -> Node {
-        if pure && args.iter().all(|a| matches!(a, Node::Const(_))) && !args.is_empty() {
-            let vals: Vec<Value<'static>> =
-                args.iter().filter_map(|a| if let Node::Const(v) = a { Some(v.clone()) } else { None }).collect();
-            let mut rt = Rt { authorizer: &crate::authz::NoOpinion, extra_cost: 0 };
+    fn finish_call(
+        &mut self,
+        id: u64,
+        name: &'static str,
+        f: Box<[Func]>,
+        pure: bool,
+        args: Vec<Node>,
+    ) -> Node {
+        if self.env.k8s_minor.is_some_and(|v| v < 28)
+            && matches!(name, "_<_" | "_<=_" | "_>_" | "_>=_")
+            && let [Node::Const(a), Node::Const(b)] = args.as_slice()
+            && a.type_name() != b.type_name()
+        {
+            let msg = format!(
+                "found no matching overload for '{name}' applied to '({}, {})'",
+                a.type_name(),
+                b.type_name()
+            );
+            return self.error(id, msg);
+        }
+        if pure && args.iter().all(|a| matches!(a, Node::Const(_))) {
+            let vals: Vec<Value<'static>> = args
+                .iter()
+                .filter_map(|a| {
+                    if let Node::Const(v) = a {
+                        Some(v.clone())
+                    } else {
+                        None
+                    }
+                })
+                .collect();
+            let mut rt = Rt {
+                authorizer: &crate::authz::NoOpinion,
+                extra_cost: 0,
+            };
             match call_overloads(&f, &mut rt, &vals) {
                 Ok(v) => return Node::Const(v),
                 Err(err) => {
@@ -496,7 +653,12 @@ impl Compiler<'_> {
             }
             return None;
         };
-        if m.bind && name == "bind" && args.len() == 3 && simple_name(target) == Some("cel") && self.local("cel").is_none() {
+        if m.bind
+            && name == "bind"
+            && args.len() == 3
+            && simple_name(target) == Some("cel")
+            && self.local("cel").is_none()
+        {
             let var = self.iter_var(args.first()?)?;
             let init = self.compile(args.get(1)?);
             let slot = self.scopes.len();
@@ -508,7 +670,11 @@ impl Compiler<'_> {
         if m.optionals && (name == "or" || name == "orValue") && args.len() == 1 {
             let t = self.compile(target);
             let alt = self.compile(args.first()?);
-            return Some(Node::OptOr { value: name == "orValue", target: Box::new(t), alt: Box::new(alt) });
+            return Some(Node::OptOr {
+                value: name == "orValue",
+                target: Box::new(t),
+                alt: Box::new(alt),
+            });
         }
         if m.block && simple_name(target) == Some("cel") && self.local("cel").is_none() {
             if name == "block" && args.len() == 2 {
@@ -549,7 +715,12 @@ impl Compiler<'_> {
             self.scopes.push(var);
             let body = self.compile(args.get(1)?);
             self.scopes.pop();
-            return Some(Node::OptMap { flat: name == "optFlatMap", slot, target: Box::new(t), body: Box::new(body) });
+            return Some(Node::OptMap {
+                flat: name == "optFlatMap",
+                slot,
+                target: Box::new(t),
+                body: Box::new(body),
+            });
         }
         if m.sort_by && name == "sortBy" && args.len() == 2 {
             let var = self.iter_var(args.first()?)?;
@@ -559,10 +730,21 @@ impl Compiler<'_> {
             self.scopes.push(var);
             let body = self.compile(args.get(1)?);
             self.scopes.truncate(slot);
-            let keys = Node::Fold(Box::new(Fold { kind: FoldKind::Map, range, two_var: false, slot, filter: None, body }));
+            let keys = Node::Fold(Box::new(Fold {
+                kind: FoldKind::Map,
+                range,
+                two_var: false,
+                slot,
+                filter: None,
+                body,
+            }));
             let entry = self.env.funcs.get("@sortByAssociatedKeys")?;
             let fs: Box<[Func]> = entry.global.clone().into();
-            return Some(Node::Call { name: "@sortByAssociatedKeys", f: fs, args: vec![list, keys] });
+            return Some(Node::Call {
+                name: "@sortByAssociatedKeys",
+                f: fs,
+                args: vec![list, keys],
+            });
         }
         let (kind, two, filter) = match (name, args.len()) {
             ("all", 2) if m.standard => (FoldKind::All, false, false),
@@ -573,7 +755,7 @@ impl Compiler<'_> {
             ("filter", 2) if m.standard => (FoldKind::Filter, false, false),
             ("all", 3) if m.two_var => (FoldKind::All, true, false),
             ("exists", 3) if m.two_var => (FoldKind::Exists, true, false),
-            ("existsOne", 3) if m.two_var => (FoldKind::ExistsOne, true, false),
+            ("existsOne" | "exists_one", 3) if m.two_var => (FoldKind::ExistsOne, true, false),
             ("transformList", 3) if m.two_var => (FoldKind::TransformList, true, false),
             ("transformList", 4) if m.two_var => (FoldKind::TransformList, true, true),
             ("transformMap", 3) if m.two_var => (FoldKind::TransformMap, true, false),
@@ -604,17 +786,31 @@ impl Compiler<'_> {
             self.scopes.push(v2);
         }
         let (filter, body) = if filter {
-            (Some(self.compile(rest.first()?)), self.compile(rest.get(1)?))
+            (
+                Some(self.compile(rest.first()?)),
+                self.compile(rest.get(1)?),
+            )
         } else {
             (None, self.compile(rest.first()?))
         };
         self.scopes.truncate(slot);
-        Some(Node::Fold(Box::new(Fold { kind, range, two_var: two, slot, filter, body })))
+        Some(Node::Fold(Box::new(Fold {
+            kind,
+            range,
+            two_var: two,
+            slot,
+            filter,
+            body,
+        })))
     }
 }
 
 /// Calls the first overload that accepts the arguments.
-fn call_overloads<'a>(fs: &[Func], rt: &mut Rt<'_>, args: &[Value<'a>]) -> Result<Value<'a>, EvalError> {
+fn call_overloads<'a>(
+    fs: &[Func],
+    rt: &mut Rt<'_>,
+    args: &[Value<'a>],
+) -> Result<Value<'a>, EvalError> {
     if let [f] = fs {
         return f(rt, args);
     }
@@ -676,15 +872,22 @@ struct Machine<'g, 'a, 'r> {
 fn to_index(v: &Value<'_>) -> Result<i64, EvalError> {
     match v {
         Value::Int(i) => Ok(*i),
-        Value::Uint(u) => i64::try_from(*u).map_err(|_| EvalError::new(format!("unsupported index value {u} in list"))),
+        Value::Uint(u) => i64::try_from(*u)
+            .map_err(|_| EvalError::new(format!("unsupported index value {u} in list"))),
         Value::Double(d) => {
             if d.fract() == 0.0 && d.is_finite() && d.abs() < 9.2e18 {
                 Ok(*d as i64)
             } else {
-                Err(EvalError::new(format!("unsupported index value {} in list", crate::stdlib::format_double(*d))))
+                Err(EvalError::new(format!(
+                    "unsupported index value {} in list",
+                    crate::stdlib::format_double(*d)
+                )))
             }
         }
-        other => Err(EvalError::new(format!("unsupported index type '{}' in list", other.type_name()))),
+        other => Err(EvalError::new(format!(
+            "unsupported index type '{}' in list",
+            other.type_name()
+        ))),
     }
 }
 
@@ -707,13 +910,29 @@ pub(crate) fn index<'a>(container: &Value<'a>, key: &Value<'a>) -> Result<Value<
             usize::try_from(i)
                 .ok()
                 .and_then(|u| l.get(u))
-                .ok_or_else(|| EvalError::new(format!("index '{i}' out of range in list size '{}'", l.len())))
+                .ok_or_else(|| {
+                    EvalError::new(format!(
+                        "index '{i}' out of range in list size '{}'",
+                        l.len()
+                    ))
+                })
         }
         Value::Map(m) => {
-            if !matches!(key, Value::String(_) | Value::Int(_) | Value::Uint(_) | Value::Bool(_) | Value::Double(_)) {
-                return Err(EvalError::new(format!("unsupported key type: {}", key.type_name())));
+            if !matches!(
+                key,
+                Value::String(_)
+                    | Value::Int(_)
+                    | Value::Uint(_)
+                    | Value::Bool(_)
+                    | Value::Double(_)
+            ) {
+                return Err(EvalError::new(format!(
+                    "unsupported key type: {}",
+                    key.type_name()
+                )));
             }
-            m.get(key).ok_or_else(|| EvalError::no_such_key(key_text(key)))
+            m.get(key)
+                .ok_or_else(|| EvalError::no_such_key(key_text(key)))
         }
         Value::Optional(o) => match o {
             None => Ok(Value::Optional(None)),
@@ -732,7 +951,9 @@ pub(crate) fn index<'a>(container: &Value<'a>, key: &Value<'a>) -> Result<Value<
 /// `container.field` with cel-go's errors.
 pub(crate) fn select<'a>(v: &Value<'a>, field: &str) -> Result<Value<'a>, EvalError> {
     match v {
-        Value::Map(m) => m.get_str(field).ok_or_else(|| EvalError::no_such_key(field)),
+        Value::Map(m) => m
+            .get_str(field)
+            .ok_or_else(|| EvalError::no_such_key(field)),
         Value::Optional(o) => Ok(match o {
             None => Value::Optional(None),
             Some(inner) => match &**inner {
@@ -789,7 +1010,10 @@ impl<'a> Machine<'_, 'a, '_> {
             }
             Node::Local(i) => {
                 self.cost += 1;
-                self.locals.get(*i).cloned().ok_or_else(|| EvalError::new("no such attribute"))
+                self.locals
+                    .get(*i)
+                    .cloned()
+                    .ok_or_else(|| EvalError::new("no such attribute"))
             }
             Node::Select(op, f) => {
                 let v = self.eval(op)?;
@@ -870,7 +1094,11 @@ impl<'a> Machine<'_, 'a, '_> {
                 }
             }
             Node::Cond(c, a, b) => {
-                if truth(self.eval(c))? { self.eval(a) } else { self.eval(b) }
+                if truth(self.eval(c))? {
+                    self.eval(a)
+                } else {
+                    self.eval(b)
+                }
             }
             Node::List(elems, opt) => {
                 let mut out = Vec::with_capacity(elems.len());
@@ -900,10 +1128,19 @@ impl<'a> Machine<'_, 'a, '_> {
                     let k = self.eval(kn)?;
                     let v = self.eval(vn)?;
                     let key = match &k {
-                        Value::Double(_) | Value::Null | Value::Bytes(_) | Value::List(_) | Value::Map(_) => {
-                            return Err(EvalError::new(format!("unsupported key type: {}", k.type_name())));
+                        Value::Double(_)
+                        | Value::Null
+                        | Value::Bytes(_)
+                        | Value::List(_)
+                        | Value::Map(_) => {
+                            return Err(EvalError::new(format!(
+                                "unsupported key type: {}",
+                                k.type_name()
+                            )));
                         }
-                        other => Key::from_value(other).ok_or_else(|| EvalError::new(format!("unsupported key type: {}", other.type_name())))?,
+                        other => Key::from_value(other).ok_or_else(|| {
+                            EvalError::new(format!("unsupported key type: {}", other.type_name()))
+                        })?,
                     };
                     let v = if *optional {
                         match v {
@@ -921,7 +1158,10 @@ impl<'a> Machine<'_, 'a, '_> {
                         v
                     };
                     if m.get(&k).is_some() {
-                        return Err(EvalError::new(format!("Failed with repeated key: {}", key_text(&k))));
+                        return Err(EvalError::new(format!(
+                            "Failed with repeated key: {}",
+                            key_text(&k)
+                        )));
                     }
                     m.entries.push((key, v));
                 }
@@ -936,7 +1176,12 @@ impl<'a> Machine<'_, 'a, '_> {
                 self.locals.truncate(*slot);
                 r
             }
-            Node::OptMap { flat, slot, target, body } => {
+            Node::OptMap {
+                flat,
+                slot,
+                target,
+                body,
+            } => {
                 let t = self.eval(target)?;
                 match t {
                     Value::Optional(None) => Ok(Value::Optional(None)),
@@ -960,7 +1205,11 @@ impl<'a> Machine<'_, 'a, '_> {
             }
             Node::Fold(f) => self.fold(f),
             Node::OptOr { value, target, alt } => match self.eval(target)? {
-                Value::Optional(Some(v)) => Ok(if *value { (*v).clone() } else { Value::Optional(Some(v)) }),
+                Value::Optional(Some(v)) => Ok(if *value {
+                    (*v).clone()
+                } else {
+                    Value::Optional(Some(v))
+                }),
                 Value::Optional(None) => {
                     let a = self.eval(alt)?;
                     if !*value && !matches!(a, Value::Optional(_)) {
@@ -997,7 +1246,10 @@ impl<'a> Machine<'_, 'a, '_> {
                 if f.kind == FoldKind::TransformMapEntry && !f.two_var {
                     return Err(EvalError::no_such_overload());
                 }
-                l.iter().enumerate().map(|(i, v)| (Value::Int(i as i64), v)).collect()
+                l.iter()
+                    .enumerate()
+                    .map(|(i, v)| (Value::Int(i as i64), v))
+                    .collect()
             }
             Value::Map(m) => {
                 if f.two_var {
@@ -1067,10 +1319,11 @@ impl<'a> Machine<'_, 'a, '_> {
                 }
                 FoldKind::Map | FoldKind::Filter | FoldKind::TransformList => {
                     let keep = match &f.filter {
-                        Some(p) => truth(self.eval(p)).inspect_err(|_| self.locals.truncate(f.slot))?,
-                        None if f.kind == FoldKind::Filter => {
-                            truth(self.eval(&f.body)).inspect_err(|_| self.locals.truncate(f.slot))?
+                        Some(p) => {
+                            truth(self.eval(p)).inspect_err(|_| self.locals.truncate(f.slot))?
                         }
+                        None if f.kind == FoldKind::Filter => truth(self.eval(&f.body))
+                            .inspect_err(|_| self.locals.truncate(f.slot))?,
                         None => true,
                     };
                     if keep {
@@ -1078,7 +1331,8 @@ impl<'a> Machine<'_, 'a, '_> {
                             self.cost += 1;
                             self.locals.get(f.slot).cloned().unwrap_or(Value::Null)
                         } else {
-                            self.eval(&f.body).inspect_err(|_| self.locals.truncate(f.slot))?
+                            self.eval(&f.body)
+                                .inspect_err(|_| self.locals.truncate(f.slot))?
                         };
                         self.cost += 12;
                         out_list.push(v);
@@ -1088,15 +1342,20 @@ impl<'a> Machine<'_, 'a, '_> {
                 }
                 FoldKind::TransformMap | FoldKind::TransformMapEntry => {
                     let keep = match &f.filter {
-                        Some(p) => truth(self.eval(p)).inspect_err(|_| self.locals.truncate(f.slot))?,
+                        Some(p) => {
+                            truth(self.eval(p)).inspect_err(|_| self.locals.truncate(f.slot))?
+                        }
                         None => true,
                     };
                     if keep {
-                        let v = self.eval(&f.body).inspect_err(|_| self.locals.truncate(f.slot))?;
+                        let v = self
+                            .eval(&f.body)
+                            .inspect_err(|_| self.locals.truncate(f.slot))?;
                         self.cost += 2;
                         if f.kind == FoldKind::TransformMap {
                             let k = self.locals.get(f.slot).cloned().unwrap_or(Value::Null);
-                            let key = Key::from_value(&k).ok_or_else(EvalError::no_such_overload)?;
+                            let key =
+                                Key::from_value(&k).ok_or_else(EvalError::no_such_overload)?;
                             out_map.entries.push((key, v));
                         } else {
                             let Value::Map(m) = v else {
@@ -1106,9 +1365,13 @@ impl<'a> Machine<'_, 'a, '_> {
                             for (k, val) in m.entries() {
                                 if out_map.get(&k).is_some() {
                                     self.locals.truncate(f.slot);
-                                    return Err(EvalError::new(format!("insert failed: key {} already exists", key_text(&k))));
+                                    return Err(EvalError::new(format!(
+                                        "insert failed: key {} already exists",
+                                        key_text(&k)
+                                    )));
                                 }
-                                let key = Key::from_value(&k).ok_or_else(EvalError::no_such_overload)?;
+                                let key =
+                                    Key::from_value(&k).ok_or_else(EvalError::no_such_overload)?;
                                 out_map.entries.push((key, val));
                             }
                         }
@@ -1130,7 +1393,9 @@ impl<'a> Machine<'_, 'a, '_> {
                 Ok(Value::Bool(count == 1))
             }
             FoldKind::Map | FoldKind::Filter | FoldKind::TransformList => Ok(Value::list(out_list)),
-            FoldKind::TransformMap | FoldKind::TransformMapEntry => Ok(Value::Map(Map::Owned(Arc::new(out_map)))),
+            FoldKind::TransformMap | FoldKind::TransformMapEntry => {
+                Ok(Value::Map(Map::Owned(Arc::new(out_map))))
+            }
         }
     }
 }
@@ -1138,7 +1403,9 @@ impl<'a> Machine<'_, 'a, '_> {
 fn opt_select<'a>(v: &Value<'a>, f: &str) -> Result<Value<'a>, EvalError> {
     match v {
         Value::Map(m) => Ok(Value::Optional(m.get_str(f).map(Arc::new))),
-        Value::Opaque(o) => Ok(Value::Optional(crate::ext::select_opaque(&**o, f).ok().map(Arc::new))),
+        Value::Opaque(o) => Ok(Value::Optional(
+            crate::ext::select_opaque(&**o, f).ok().map(Arc::new),
+        )),
         _ => Err(EvalError::no_such_overload()),
     }
 }

@@ -43,12 +43,26 @@ pub fn from_proto_json(j: &Json) -> Result<Value<'static>, ProtoJsonError> {
                 .map_err(|_| err("bytesValue base64"))?,
         )),
         "listValue" => {
-            let items = v.get("values").and_then(Json::as_array).map(Vec::as_slice).unwrap_or(&[]);
-            Value::list(items.iter().map(from_proto_json).collect::<Result<_, _>>()?)
+            let items = v
+                .get("values")
+                .and_then(Json::as_array)
+                .map(Vec::as_slice)
+                .unwrap_or(&[]);
+            Value::list(
+                items
+                    .iter()
+                    .map(from_proto_json)
+                    .collect::<Result<_, _>>()?,
+            )
         }
         "mapValue" => {
             let mut m = OwnedMap::default();
-            for e in v.get("entries").and_then(Json::as_array).map(Vec::as_slice).unwrap_or(&[]) {
+            for e in v
+                .get("entries")
+                .and_then(Json::as_array)
+                .map(Vec::as_slice)
+                .unwrap_or(&[])
+            {
                 let k = from_proto_json(e.get("key").ok_or_else(|| err("map key"))?)?;
                 let val = from_proto_json(e.get("value").ok_or_else(|| err("map value"))?)?;
                 let key = Key::from_value(&k).ok_or_else(|| err("map key type"))?;
@@ -66,7 +80,9 @@ pub fn from_proto_json(j: &Json) -> Result<Value<'static>, ProtoJsonError> {
                 }
                 "google.protobuf.Duration" => {
                     let secs = inner.strip_suffix('s').ok_or_else(|| err("duration"))?;
-                    Value::Duration(Duration::parse(&format!("{secs}s")).ok_or_else(|| err("duration"))?)
+                    Value::Duration(
+                        Duration::parse(&format!("{secs}s")).ok_or_else(|| err("duration"))?,
+                    )
                 }
                 other => return Err(err(format!("message {other}"))),
             }
@@ -120,10 +136,16 @@ pub fn to_proto_json(v: &Value<'_>) -> Json {
             }
         }
         Value::String(s) => json!({"stringValue": &**s}),
-        Value::Bytes(b) => json!({"bytesValue": base64::engine::general_purpose::STANDARD.encode(b)}),
+        Value::Bytes(b) => {
+            json!({"bytesValue": base64::engine::general_purpose::STANDARD.encode(b)})
+        }
         Value::List(l) => {
             let values: Vec<Json> = l.iter().map(|x| to_proto_json(&x)).collect();
-            if values.is_empty() { json!({"listValue": {}}) } else { json!({"listValue": {"values": values}}) }
+            if values.is_empty() {
+                json!({"listValue": {}})
+            } else {
+                json!({"listValue": {"values": values}})
+            }
         }
         Value::Map(m) => {
             let entries: Vec<Json> = m
@@ -131,16 +153,26 @@ pub fn to_proto_json(v: &Value<'_>) -> Json {
                 .iter()
                 .map(|(k, v)| json!({"key": to_proto_json(k), "value": to_proto_json(v)}))
                 .collect();
-            if entries.is_empty() { json!({"mapValue": {}}) } else { json!({"mapValue": {"entries": entries}}) }
+            if entries.is_empty() {
+                json!({"mapValue": {}})
+            } else {
+                json!({"mapValue": {"entries": entries}})
+            }
         }
-        Value::Timestamp(t) => json!({"objectValue": {"@type": "type.googleapis.com/google.protobuf.Timestamp", "value": Timestamp { offset: 0, ..*t }.to_rfc3339()}}),
-        Value::Duration(d) => json!({"objectValue": {"@type": "type.googleapis.com/google.protobuf.Duration", "value": d.to_cel_string()}}),
+        Value::Timestamp(t) => {
+            json!({"objectValue": {"@type": "type.googleapis.com/google.protobuf.Timestamp", "value": Timestamp { offset: 0, ..*t }.to_rfc3339()}})
+        }
+        Value::Duration(d) => {
+            json!({"objectValue": {"@type": "type.googleapis.com/google.protobuf.Duration", "value": d.to_cel_string()}})
+        }
         Value::Type(t) => json!({"typeValue": t.name()}),
         Value::Optional(o) => match o {
             None => json!({"optionalValue": {}}),
             Some(x) => json!({"optionalValue": {"value": to_proto_json(x)}}),
         },
-        Value::Opaque(o) => json!({"objectValue": {"@type": o.type_name(), "value": o.to_display()}}),
+        Value::Opaque(o) => {
+            json!({"objectValue": {"@type": o.type_name(), "value": o.to_display()}})
+        }
     }
 }
 
@@ -151,11 +183,15 @@ pub fn identical(a: &Value<'_>, b: &Value<'_>) -> bool {
         (Value::Double(x), Value::Double(y)) => (x.is_nan() && y.is_nan()) || x == y,
         (Value::Int(x), Value::Int(y)) => x == y,
         (Value::Uint(x), Value::Uint(y)) => x == y,
-        (Value::List(x), Value::List(y)) => x.len() == y.len() && x.iter().zip(y.iter()).all(|(p, q)| identical(&p, &q)),
+        (Value::List(x), Value::List(y)) => {
+            x.len() == y.len() && x.iter().zip(y.iter()).all(|(p, q)| identical(&p, &q))
+        }
         (Value::Map(x), Value::Map(y)) => {
             x.len() == y.len()
                 && x.entries().iter().all(|(k, v)| {
-                    y.entries().iter().any(|(k2, v2)| identical(k, k2) && identical(v, v2))
+                    y.entries()
+                        .iter()
+                        .any(|(k2, v2)| identical(k, k2) && identical(v, v2))
                 })
         }
         (Value::Optional(x), Value::Optional(y)) => match (x, y) {

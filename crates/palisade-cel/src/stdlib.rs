@@ -22,7 +22,9 @@ fn uoverflow() -> EvalError {
 }
 
 fn conv_err<'a>(from: &str, to: &str) -> R<'a> {
-    Err(EvalError::new(format!("type conversion error from '{from}' to '{to}'")))
+    Err(EvalError::new(format!(
+        "type conversion error from '{from}' to '{to}'"
+    )))
 }
 
 /// Registers the standard library.
@@ -34,14 +36,20 @@ pub(crate) fn register(env: &mut Env) {
     env.global("_%_", rem);
     env.global("-_", neg);
     env.global("!_", not);
-    env.global("_==_", |_, a| Ok(Value::Bool(equals(arg(a, 0)?, arg(a, 1)?))));
-    env.global("_!=_", |_, a| Ok(Value::Bool(!equals(arg(a, 0)?, arg(a, 1)?))));
+    env.global("_==_", |_, a| {
+        Ok(Value::Bool(equals(arg(a, 0)?, arg(a, 1)?)))
+    });
+    env.global("_!=_", |_, a| {
+        Ok(Value::Bool(!equals(arg(a, 0)?, arg(a, 1)?)))
+    });
     env.global("_<_", |_, a| cmp(a, |o| o.is_lt()));
     env.global("_<=_", |_, a| cmp(a, |o| o.is_le()));
     env.global("_>_", |_, a| cmp(a, |o| o.is_gt()));
     env.global("_>=_", |_, a| cmp(a, |o| o.is_ge()));
     env.global("@in", in_op);
-    env.global("@not_strictly_false", |_, a| Ok(Value::Bool(!matches!(a.first(), Some(Value::Bool(false))))));
+    env.global("@not_strictly_false", |_, a| {
+        Ok(Value::Bool(!matches!(a.first(), Some(Value::Bool(false)))))
+    });
     env.global("int", to_int);
     env.global("uint", to_uint);
     env.global("double", to_double);
@@ -53,9 +61,15 @@ pub(crate) fn register(env: &mut Env) {
     env.global("timestamp", to_timestamp);
     env.global("duration", to_duration);
     env.both("size", size);
-    env.member("contains", |_, a| str2(a, |s, t| Value::Bool(s.contains(t))));
-    env.member("startsWith", |_, a| str2(a, |s, t| Value::Bool(s.starts_with(t))));
-    env.member("endsWith", |_, a| str2(a, |s, t| Value::Bool(s.ends_with(t))));
+    env.member("contains", |_, a| {
+        str2(a, |s, t| Value::Bool(s.contains(t)))
+    });
+    env.member("startsWith", |_, a| {
+        str2(a, |s, t| Value::Bool(s.starts_with(t)))
+    });
+    env.member("endsWith", |_, a| {
+        str2(a, |s, t| Value::Bool(s.ends_with(t)))
+    });
     env.both("matches", matches);
     // Each getter needs its own function pointer: register them explicitly.
     env.member("getFullYear", |_, a| ts_field(a, 0));
@@ -90,7 +104,13 @@ fn cmp<'a>(a: &[Value<'a>], f: impl Fn(std::cmp::Ordering) -> bool) -> R<'a> {
 
 /// `x + y` for two values.
 pub(crate) fn add_values<'a>(x: &Value<'a>, y: &Value<'a>) -> R<'a> {
-    add(&mut Rt { authorizer: &crate::authz::NoOpinion, extra_cost: 0 }, &[x.clone(), y.clone()])
+    add(
+        &mut Rt {
+            authorizer: &crate::authz::NoOpinion,
+            extra_cost: 0,
+        },
+        &[x.clone(), y.clone()],
+    )
 }
 
 fn add<'a>(_: &mut Rt<'_>, a: &[Value<'a>]) -> R<'a> {
@@ -121,9 +141,13 @@ fn add<'a>(_: &mut Rt<'_>, a: &[Value<'a>]) -> R<'a> {
             }
             Ok(Value::list(x.iter().chain(y.iter()).collect()))
         }
-        [V::Timestamp(t), V::Duration(d)] | [V::Duration(d), V::Timestamp(t)] => t.add(*d).map(V::Timestamp),
+        [V::Timestamp(t), V::Duration(d)] | [V::Duration(d), V::Timestamp(t)] => {
+            t.checked_add(*d).map(V::Timestamp)
+        }
         [V::Duration(x), V::Duration(y)] => {
-            x.0.checked_add(y.0).map(|n| V::Duration(Duration(n))).ok_or_else(|| EvalError::new("duration overflow"))
+            x.0.checked_add(y.0)
+                .map(|n| V::Duration(Duration(n)))
+                .ok_or_else(|| EvalError::new("duration overflow"))
         }
         _ => nso(),
     }
@@ -135,13 +159,15 @@ fn sub<'a>(_: &mut Rt<'_>, a: &[Value<'a>]) -> R<'a> {
         [V::Int(x), V::Int(y)] => x.checked_sub(*y).map(V::Int).ok_or_else(overflow),
         [V::Uint(x), V::Uint(y)] => x.checked_sub(*y).map(V::Uint).ok_or_else(uoverflow),
         [V::Double(x), V::Double(y)] => Ok(V::Double(x - y)),
-        [V::Timestamp(x), V::Timestamp(y)] => x.sub(*y).map(V::Duration),
+        [V::Timestamp(x), V::Timestamp(y)] => x.checked_sub(*y).map(V::Duration),
         [V::Timestamp(t), V::Duration(d)] => match d.0.checked_neg() {
-            Some(n) => t.add(Duration(n)).map(V::Timestamp),
+            Some(n) => t.checked_add(Duration(n)).map(V::Timestamp),
             None => Err(EvalError::new("timestamp overflow")),
         },
         [V::Duration(x), V::Duration(y)] => {
-            x.0.checked_sub(y.0).map(|n| V::Duration(Duration(n))).ok_or_else(|| EvalError::new("duration overflow"))
+            x.0.checked_sub(y.0)
+                .map(|n| V::Duration(Duration(n)))
+                .ok_or_else(|| EvalError::new("duration overflow"))
         }
         _ => nso(),
     }
@@ -160,7 +186,9 @@ fn mul<'a>(_: &mut Rt<'_>, a: &[Value<'a>]) -> R<'a> {
 fn div<'a>(_: &mut Rt<'_>, a: &[Value<'a>]) -> R<'a> {
     use Value as V;
     match a {
-        [V::Int(_), V::Int(0)] | [V::Uint(_), V::Uint(0)] => Err(EvalError::new("division by zero")),
+        [V::Int(_), V::Int(0)] | [V::Uint(_), V::Uint(0)] => {
+            Err(EvalError::new("division by zero"))
+        }
         [V::Int(x), V::Int(y)] => x.checked_div(*y).map(V::Int).ok_or_else(overflow),
         [V::Uint(x), V::Uint(y)] => Ok(V::Uint(x / y)),
         [V::Double(x), V::Double(y)] => Ok(V::Double(x / y)),
@@ -182,7 +210,11 @@ fn neg<'a>(_: &mut Rt<'_>, a: &[Value<'a>]) -> R<'a> {
     match a {
         [Value::Int(x)] => x.checked_neg().map(Value::Int).ok_or_else(overflow),
         [Value::Double(x)] => Ok(Value::Double(-x)),
-        [Value::Duration(d)] => d.0.checked_neg().map(|n| Value::Duration(Duration(n))).ok_or_else(|| EvalError::new("duration overflow")),
+        [Value::Duration(d)] => {
+            d.0.checked_neg()
+                .map(|n| Value::Duration(Duration(n)))
+                .ok_or_else(|| EvalError::new("duration overflow"))
+        }
         _ => nso(),
     }
 }
@@ -218,10 +250,18 @@ pub(crate) fn format_double(d: f64) -> String {
         return "NaN".into();
     }
     if d.is_infinite() {
-        return if d > 0.0 { "+Inf".into() } else { "-Inf".into() };
+        return if d > 0.0 {
+            "+Inf".into()
+        } else {
+            "-Inf".into()
+        };
     }
     if d == 0.0 {
-        return if d.is_sign_negative() { "-0".into() } else { "0".into() };
+        return if d.is_sign_negative() {
+            "-0".into()
+        } else {
+            "0".into()
+        };
     }
     let sci = format!("{d:e}");
     let (mant, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
@@ -242,7 +282,8 @@ fn to_int<'a>(_: &mut Rt<'_>, a: &[Value<'a>]) -> R<'a> {
         [Value::Int(i)] => Ok(Value::Int(*i)),
         [Value::Uint(u)] => i64::try_from(*u).map(Value::Int).map_err(|_| overflow()),
         [Value::Double(d)] => {
-            if d.is_nan() || *d <= -9_223_372_036_854_775_808.0 || *d >= 9_223_372_036_854_775_807.0 {
+            if d.is_nan() || *d <= -9_223_372_036_854_775_808.0 || *d >= 9_223_372_036_854_775_807.0
+            {
                 Err(overflow())
             } else {
                 Ok(Value::Int(d.trunc() as i64))
@@ -281,7 +322,10 @@ fn to_uint<'a>(_: &mut Rt<'_>, a: &[Value<'a>]) -> R<'a> {
         }
         [Value::String(s)] => {
             let body = s.strip_prefix('+').unwrap_or(s);
-            if !body.is_empty() && body.bytes().all(|b| b.is_ascii_digit()) && let Ok(u) = body.parse() {
+            if !body.is_empty()
+                && body.bytes().all(|b| b.is_ascii_digit())
+                && let Ok(u) = body.parse()
+            {
                 return Ok(Value::Uint(u));
             }
             conv_err("string", "uint")
@@ -299,7 +343,11 @@ pub(crate) fn parse_go_float(s: &str) -> Option<f64> {
         "inf" | "infinity" | "nan" => return s.parse::<f64>().ok().or_else(|| lower.parse().ok()),
         _ => {}
     }
-    if body.is_empty() || !body.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'+' | b'-')) {
+    if body.is_empty()
+        || !body
+            .bytes()
+            .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'+' | b'-'))
+    {
         return None;
     }
     s.parse().ok()
@@ -328,7 +376,9 @@ fn to_string<'a>(_: &mut Rt<'_>, a: &[Value<'a>]) -> R<'a> {
         [Value::Bool(b)] => Ok(Value::string(b.to_string())),
         [Value::Bytes(b)] => match std::str::from_utf8(b) {
             Ok(s) => Ok(Value::string(s)),
-            Err(_) => Err(EvalError::new("invalid UTF-8 in bytes, cannot convert to string")),
+            Err(_) => Err(EvalError::new(
+                "invalid UTF-8 in bytes, cannot convert to string",
+            )),
         },
         [Value::Timestamp(t)] => Ok(Value::string(t.to_rfc3339())),
         [Value::Duration(d)] => Ok(Value::string(d.to_cel_string())),
@@ -366,7 +416,9 @@ fn to_timestamp<'a>(_: &mut Rt<'_>, a: &[Value<'a>]) -> R<'a> {
         [Value::Timestamp(t)] => Ok(Value::Timestamp(*t)),
         [Value::Int(i)] => Timestamp::new(*i, 0).map(Value::Timestamp),
         [Value::String(s)] => match Timestamp::parse(s) {
-            Some(t) if (crate::time::MIN_UNIX..=crate::time::MAX_UNIX).contains(&t.secs) => Ok(Value::Timestamp(t)),
+            Some(t) if (crate::time::MIN_UNIX..=crate::time::MAX_UNIX).contains(&t.secs) => {
+                Ok(Value::Timestamp(t))
+            }
             Some(_) => Err(EvalError::new("timestamp overflow")),
             None => conv_err("string", "google.protobuf.Timestamp"),
         },
@@ -437,12 +489,22 @@ fn tz_offset(tz: &str) -> Result<i32, EvalError> {
     let Some((h, m)) = tz.split_once(':') else {
         return Err(EvalError::new(format!("unknown time zone {tz}")));
     };
-    let hr: i32 = h.parse().map_err(|_| EvalError::new(format!("strconv.Atoi: parsing \"{h}\": invalid syntax")))?;
-    let min: i32 = m.parse().map_err(|_| EvalError::new(format!("strconv.Atoi: parsing \"{m}\": invalid syntax")))?;
+    let hr: i32 = h
+        .parse()
+        .map_err(|_| EvalError::new(format!("strconv.Atoi: parsing \"{h}\": invalid syntax")))?;
+    let min: i32 = m
+        .parse()
+        .map_err(|_| EvalError::new(format!("strconv.Atoi: parsing \"{m}\": invalid syntax")))?;
     if !(0..=59).contains(&min) {
-        return Err(EvalError::new(format!("timezone offset minutes out of range [0, 59]: {tz}")));
+        return Err(EvalError::new(format!(
+            "timezone offset minutes out of range [0, 59]: {tz}"
+        )));
     }
-    let off = if h.starts_with('-') { hr * 60 - min } else { hr * 60 + min };
+    let off = if h.starts_with('-') {
+        hr * 60 - min
+    } else {
+        hr * 60 + min
+    };
     Ok(off * 60)
 }
 
@@ -491,10 +553,20 @@ pub(crate) fn debug_string(v: &Value<'_>) -> String {
         Value::Double(d) => format_double(*d),
         Value::String(s) => s.to_string(),
         Value::Bytes(b) => String::from_utf8_lossy(b).into_owned(),
-        Value::List(l) => format!("[{}]", l.iter().map(|x| debug_string(&x)).collect::<Vec<_>>().join(" ")),
+        Value::List(l) => format!(
+            "[{}]",
+            l.iter()
+                .map(|x| debug_string(&x))
+                .collect::<Vec<_>>()
+                .join(" ")
+        ),
         Value::Map(m) => format!(
             "map[{}]",
-            m.entries().iter().map(|(k, v)| format!("{}:{}", debug_string(k), debug_string(v))).collect::<Vec<_>>().join(" ")
+            m.entries()
+                .iter()
+                .map(|(k, v)| format!("{}:{}", debug_string(k), debug_string(v)))
+                .collect::<Vec<_>>()
+                .join(" ")
         ),
         Value::Timestamp(t) => t.to_rfc3339(),
         Value::Duration(d) => d.to_cel_string(),

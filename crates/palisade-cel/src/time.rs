@@ -52,12 +52,17 @@ impl Timestamp {
         if !(MIN_UNIX..=MAX_UNIX).contains(&secs) {
             return Err(overflow_ts());
         }
-        Ok(Timestamp { secs, nanos, offset: 0 })
+        Ok(Timestamp {
+            secs,
+            nanos,
+            offset: 0,
+        })
     }
 
     /// Adds a duration, keeping the display offset.
-    pub fn add(self, d: Duration) -> Result<Timestamp, EvalError> {
-        let total = i128::from(self.secs) * 1_000_000_000 + i128::from(self.nanos) + i128::from(d.0);
+    pub fn checked_add(self, d: Duration) -> Result<Timestamp, EvalError> {
+        let total =
+            i128::from(self.secs) * 1_000_000_000 + i128::from(self.nanos) + i128::from(d.0);
         let secs = total.div_euclid(1_000_000_000);
         let nanos = total.rem_euclid(1_000_000_000) as u32;
         let secs = i64::try_from(secs).map_err(|_| overflow_ts())?;
@@ -67,10 +72,12 @@ impl Timestamp {
     }
 
     /// The difference `self - other`.
-    pub fn sub(self, o: Timestamp) -> Result<Duration, EvalError> {
+    pub fn checked_sub(self, o: Timestamp) -> Result<Duration, EvalError> {
         let a = i128::from(self.secs) * 1_000_000_000 + i128::from(self.nanos);
         let b = i128::from(o.secs) * 1_000_000_000 + i128::from(o.nanos);
-        i64::try_from(a - b).map(Duration).map_err(|_| EvalError::new("duration overflow"))
+        i64::try_from(a - b)
+            .map(Duration)
+            .map_err(|_| EvalError::new("duration overflow"))
     }
 
     /// Parses RFC 3339 as Go's `time.Parse(time.RFC3339, s)` does.
@@ -84,14 +91,31 @@ impl Timestamp {
                 None
             }
         };
-        if b.len() < 20 || b.get(4) != Some(&b'-') || b.get(7) != Some(&b'-') || b.get(10) != Some(&b'T') {
+        if b.len() < 20
+            || b.get(4) != Some(&b'-')
+            || b.get(7) != Some(&b'-')
+            || b.get(10) != Some(&b'T')
+        {
             return None;
         }
         if b.get(13) != Some(&b':') || b.get(16) != Some(&b':') {
             return None;
         }
-        let (y, mo, d, h, mi, se) = (num(0..4)?, num(5..7)?, num(8..10)?, num(11..13)?, num(14..16)?, num(17..19)?);
-        if !(1..=12).contains(&mo) || d < 1 || d > days_in_month(y, mo) || h > 23 || mi > 59 || se > 59 {
+        let (y, mo, d, h, mi, se) = (
+            num(0..4)?,
+            num(5..7)?,
+            num(8..10)?,
+            num(11..13)?,
+            num(14..16)?,
+            num(17..19)?,
+        );
+        if !(1..=12).contains(&mo)
+            || d < 1
+            || d > days_in_month(y, mo)
+            || h > 23
+            || mi > 59
+            || se > 59
+        {
             return None;
         }
         let mut i = 19;
@@ -123,7 +147,11 @@ impl Timestamp {
             _ => return None,
         };
         let secs = days_from_civil(y, mo, d) * 86_400 + h * 3600 + mi * 60 + se - i64::from(offset);
-        Some(Timestamp { secs, nanos, offset })
+        Some(Timestamp {
+            secs,
+            nanos,
+            offset,
+        })
     }
 
     /// The civil fields `(year, month 1-12, day 1-31, hour, minute, second, day of year 0-based,
@@ -183,7 +211,9 @@ impl Duration {
         }
         let mut total: u128 = 0;
         while !rest.is_empty() {
-            let int_end = rest.find(|c: char| !c.is_ascii_digit()).unwrap_or(rest.len());
+            let int_end = rest
+                .find(|c: char| !c.is_ascii_digit())
+                .unwrap_or(rest.len());
             let int_part = rest.get(..int_end)?;
             rest = rest.get(int_end..)?;
             let mut frac_part = "";
@@ -195,7 +225,9 @@ impl Duration {
             if int_part.is_empty() && frac_part.is_empty() {
                 return None;
             }
-            let ue = rest.find(|c: char| c == '.' || c.is_ascii_digit()).unwrap_or(rest.len());
+            let ue = rest
+                .find(|c: char| c == '.' || c.is_ascii_digit())
+                .unwrap_or(rest.len());
             let unit: u128 = match rest.get(..ue)? {
                 "ns" => 1,
                 "us" | "\u{b5}s" | "\u{3bc}s" => 1_000,
@@ -206,7 +238,11 @@ impl Duration {
                 _ => return None,
             };
             rest = rest.get(ue..)?;
-            let iv: u128 = if int_part.is_empty() { 0 } else { int_part.parse().ok()? };
+            let iv: u128 = if int_part.is_empty() {
+                0
+            } else {
+                int_part.parse().ok()?
+            };
             let mut v = iv.checked_mul(unit)?;
             if !frac_part.is_empty() {
                 let mut scale: u128 = 1;

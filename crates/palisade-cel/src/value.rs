@@ -130,7 +130,10 @@ pub struct OwnedMap<'a> {
 impl<'a> OwnedMap<'a> {
     /// The value for a key equal to `k`.
     pub fn get(&self, k: &Value<'_>) -> Option<&Value<'a>> {
-        self.entries.iter().find(|(key, _)| key.lookup_equal(k)).map(|(_, v)| v)
+        self.entries
+            .iter()
+            .find(|(key, _)| key.lookup_equal(k))
+            .map(|(_, v)| v)
     }
 }
 
@@ -179,7 +182,10 @@ impl<'a> Map<'a> {
     /// The keys, in order.
     pub fn keys(&self) -> Vec<Value<'a>> {
         match self {
-            Map::Json(m) => m.keys().map(|k| Value::String(Str::Borrowed(k.as_str()))).collect(),
+            Map::Json(m) => m
+                .keys()
+                .map(|k| Value::String(Str::Borrowed(k.as_str())))
+                .collect(),
             Map::Owned(m) => m.entries.iter().map(|(k, _)| k.to_value()).collect(),
         }
     }
@@ -188,9 +194,18 @@ impl<'a> Map<'a> {
         match self {
             Map::Json(m) => m
                 .iter()
-                .map(|(k, v)| (Value::String(Str::Borrowed(k.as_str())), Value::from_json(v)))
+                .map(|(k, v)| {
+                    (
+                        Value::String(Str::Borrowed(k.as_str())),
+                        Value::from_json(v),
+                    )
+                })
                 .collect(),
-            Map::Owned(m) => m.entries.iter().map(|(k, v)| (k.to_value(), v.clone())).collect(),
+            Map::Owned(m) => m
+                .entries
+                .iter()
+                .map(|(k, v)| (k.to_value(), v.clone()))
+                .collect(),
         }
     }
 }
@@ -387,8 +402,16 @@ pub(crate) fn num_cmp(a: &Value<'_>, b: &Value<'_>) -> Option<Ordering> {
         (Int(x), Int(y)) => Some(x.cmp(y)),
         (Uint(x), Uint(y)) => Some(x.cmp(y)),
         (Double(x), Double(y)) => x.partial_cmp(y),
-        (Int(x), Uint(y)) => Some(if *x < 0 { Ordering::Less } else { (*x as u64).cmp(y) }),
-        (Uint(x), Int(y)) => Some(if *y < 0 { Ordering::Greater } else { x.cmp(&(*y as u64)) }),
+        (Int(x), Uint(y)) => Some(if *x < 0 {
+            Ordering::Less
+        } else {
+            (*x as u64).cmp(y)
+        }),
+        (Uint(x), Int(y)) => Some(if *y < 0 {
+            Ordering::Greater
+        } else {
+            x.cmp(&(*y as u64))
+        }),
         (Int(x), Double(y)) => cmp_i64_f64(*x, *y),
         (Double(x), Int(y)) => cmp_i64_f64(*y, *x).map(Ordering::reverse),
         (Uint(x), Double(y)) => cmp_u64_f64(*x, *y),
@@ -429,13 +452,19 @@ pub fn equals(a: &Value<'_>, b: &Value<'_>) -> bool {
     match (a, b) {
         (V::Null, V::Null) => true,
         (V::Bool(x), V::Bool(y)) => x == y,
-        (V::Int(_) | V::Uint(_) | V::Double(_), V::Int(_) | V::Uint(_) | V::Double(_)) => num_eq(a, b),
+        (V::Int(_) | V::Uint(_) | V::Double(_), V::Int(_) | V::Uint(_) | V::Double(_)) => {
+            num_eq(a, b)
+        }
         (V::String(x), V::String(y)) => **x == **y,
         (V::Bytes(x), V::Bytes(y)) => x == y,
-        (V::List(x), V::List(y)) => x.len() == y.len() && x.iter().zip(y.iter()).all(|(p, q)| equals(&p, &q)),
+        (V::List(x), V::List(y)) => {
+            x.len() == y.len() && x.iter().zip(y.iter()).all(|(p, q)| equals(&p, &q))
+        }
         (V::Map(x), V::Map(y)) => {
             x.len() == y.len()
-                && x.entries().iter().all(|(k, v)| y.get(k).is_some_and(|w| equals(v, &w)))
+                && x.entries()
+                    .iter()
+                    .all(|(k, v)| y.get(k).is_some_and(|w| equals(v, &w)))
         }
         (V::Timestamp(x), V::Timestamp(y)) => x == y,
         (V::Duration(x), V::Duration(y)) => x == y,

@@ -2,7 +2,12 @@
 //! protobuf message type and no type checker, evaluated in the plain (`spec`) environment with the
 //! extensions it needs. Prints pass counts per file and the failures by id; fails below 95%.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 use palisade_cel::proto_json::{from_proto_json, identical, to_proto_json};
 use palisade_cel::{Env, Extension, Program, authz::NoOpinion};
@@ -51,7 +56,12 @@ fn run(test: &Json) -> Result<(), String> {
         Ok(p) => p,
         Err(e) => return Err(format!("compile error: {e}")),
     };
-    let resolve = |name: &str| bindings.iter().find(|(n, _)| n == name).map(|(_, v)| v.clone());
+    let resolve = |name: &str| {
+        bindings
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.clone())
+    };
     let out = program.eval(&resolve, &NoOpinion);
     if let Some(v) = expected.get("value") {
         let want = from_proto_json(v).map_err(|e| e.to_string())?;
@@ -72,11 +82,18 @@ fn run(test: &Json) -> Result<(), String> {
 
 #[test]
 fn cel_spec() {
-    std::thread::Builder::new().stack_size(256 << 20).spawn(cel_spec_inner).unwrap().join().unwrap();
+    std::thread::Builder::new()
+        .stack_size(256 << 20)
+        .spawn(cel_spec_inner)
+        .unwrap()
+        .join()
+        .unwrap();
 }
 
 fn cel_spec_inner() {
-    let Some(dir) = palisade_testing::conformance_dir("cel/cel-spec-json/basic.json") else { return };
+    let Some(dir) = palisade_testing::conformance_dir("cel/cel-spec-json/basic.json") else {
+        return;
+    };
     let dir = dir.join("cel/cel-spec-json");
     let mut files: Vec<_> = std::fs::read_dir(&dir)
         .unwrap()
@@ -94,18 +111,27 @@ fn cel_spec_inner() {
         for section in file["sections"].as_array().unwrap_or(&Vec::new()) {
             for (i, test) in section["tests"].as_array().unwrap().iter().enumerate() {
                 let needs: Vec<String> = serde_json::from_value(test["needs"].clone()).unwrap();
-                if needs.iter().any(|n| UNREACHABLE.contains(&n.as_str()) || n == "extension:proto2_ext") {
+                if needs
+                    .iter()
+                    .any(|n| UNREACHABLE.contains(&n.as_str()) || n == "extension:proto2_ext")
+                {
                     skip += 1;
                     continue;
                 }
-                let id = format!("{fname}/{}/{}#{i}", section["name"].as_str().unwrap(), test["name"].as_str().unwrap());
+                let id = format!(
+                    "{fname}/{}/{}#{i}",
+                    section["name"].as_str().unwrap(),
+                    test["name"].as_str().unwrap()
+                );
                 if only.as_deref().is_some_and(|o| !id.contains(o)) {
                     continue;
                 }
                 run_count += 1;
                 match run(test) {
                     Ok(()) => pass += 1,
-                    Err(why) => failures.push(format!("{id}: {} => {why}", test["expr"].as_str().unwrap())),
+                    Err(why) => {
+                        failures.push(format!("{id}: {} => {why}", test["expr"].as_str().unwrap()))
+                    }
                 }
             }
         }
@@ -119,6 +145,9 @@ fn cel_spec_inner() {
     }
     println!("cel-spec: passed {total_pass}/{total_run} reachable, skipped {total_skip}");
     if only.is_none() {
-        assert!(total_pass * 100 >= total_run * 95, "below 95%: {total_pass}/{total_run}");
+        assert!(
+            total_pass * 100 >= total_run * 95,
+            "below 95%: {total_pass}/{total_run}"
+        );
     }
 }

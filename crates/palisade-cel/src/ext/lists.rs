@@ -31,7 +31,9 @@ pub(crate) fn register(env: &mut Env, version: u32) {
         sorted(l.iter().collect(), |x| x.clone())
     });
     env.global("@sortByAssociatedKeys", |_, a| {
-        let [Value::List(l), Value::List(keys)] = a else { return nso() };
+        let [Value::List(l), Value::List(keys)] = a else {
+            return nso();
+        };
         let pairs: Vec<(Value<'_>, Value<'_>)> = keys.iter().zip(l.iter()).collect();
         let out = sorted_pairs(pairs)?;
         Ok(Value::list(out))
@@ -51,7 +53,9 @@ pub(crate) fn register(env: &mut Env, version: u32) {
         _ => nso(),
     });
     env.member("last", |_, a| match a {
-        [Value::List(l)] => Ok(Value::Optional(l.len().checked_sub(1).and_then(|i| l.get(i)).map(Arc::new))),
+        [Value::List(l)] => Ok(Value::Optional(
+            l.len().checked_sub(1).and_then(|i| l.get(i)).map(Arc::new),
+        )),
         _ => nso(),
     });
 }
@@ -64,12 +68,27 @@ fn sorted<'a>(items: Vec<Value<'a>>, key: impl Fn(&Value<'a>) -> Value<'a>) -> R
 fn sorted_pairs<'a>(mut pairs: Vec<(Value<'a>, Value<'a>)>) -> Result<Vec<Value<'a>>, EvalError> {
     if let Some((first, _)) = pairs.first() {
         let t = first.type_name().to_string();
-        if !matches!(first, Value::Int(_) | Value::Uint(_) | Value::Double(_) | Value::String(_) | Value::Bytes(_) | Value::Bool(_) | Value::Timestamp(_) | Value::Duration(_)) {
-            return Err(EvalError::new(format!("list elements must be comparable, got {t}")));
+        if !matches!(
+            first,
+            Value::Int(_)
+                | Value::Uint(_)
+                | Value::Double(_)
+                | Value::String(_)
+                | Value::Bytes(_)
+                | Value::Bool(_)
+                | Value::Timestamp(_)
+                | Value::Duration(_)
+        ) {
+            return Err(EvalError::new(format!(
+                "list elements must be comparable, got {t}"
+            )));
         }
         for (k, _) in &pairs {
             if k.type_name() != t {
-                return Err(EvalError::new(format!("list elements must have the same type: expected {t} but got {}", k.type_name())));
+                return Err(EvalError::new(format!(
+                    "list elements must have the same type: expected {t} but got {}",
+                    k.type_name()
+                )));
             }
         }
     }
@@ -87,18 +106,29 @@ fn sorted_pairs<'a>(mut pairs: Vec<(Value<'a>, Value<'a>)>) -> Result<Vec<Value<
 }
 
 fn slice<'a>(_: &mut Rt<'_>, a: &[Value<'a>]) -> R<'a> {
-    let [Value::List(l), Value::Int(s), Value::Int(e)] = a else { return nso() };
+    let [Value::List(l), Value::Int(s), Value::Int(e)] = a else {
+        return nso();
+    };
     let (s, e) = (*s, *e);
     if s < 0 || e < 0 {
-        return Err(EvalError::new(format!("cannot slice({s}, {e}), negative indexes not supported")));
+        return Err(EvalError::new(format!(
+            "cannot slice({s}, {e}), negative indexes not supported"
+        )));
     }
     if s > e {
-        return Err(EvalError::new(format!("cannot slice({s}, {e}), start index must be less than or equal to end index")));
+        return Err(EvalError::new(format!(
+            "cannot slice({s}, {e}), start index must be less than or equal to end index"
+        )));
     }
     if e as usize > l.len() {
-        return Err(EvalError::new(format!("cannot slice({s}, {e}), list is length {}", l.len())));
+        return Err(EvalError::new(format!(
+            "cannot slice({s}, {e}), list is length {}",
+            l.len()
+        )));
     }
-    Ok(Value::list(l.iter().skip(s as usize).take((e - s) as usize).collect()))
+    Ok(Value::list(
+        l.iter().skip(s as usize).take((e - s) as usize).collect(),
+    ))
 }
 
 fn flatten_into<'a>(l: &List<'a>, depth: i64, out: &mut Vec<Value<'a>>) {

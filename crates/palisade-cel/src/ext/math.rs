@@ -10,7 +10,9 @@ use crate::value::{Value, compare};
 type R<'a> = Result<Value<'a>, EvalError>;
 
 pub(crate) fn register(env: &mut Env) {
-    env.global("math.greatest", |_, a| extreme(a, Ordering::Greater, "math.@max"));
+    env.global("math.greatest", |_, a| {
+        extreme(a, Ordering::Greater, "math.@max")
+    });
     env.global("math.least", |_, a| extreme(a, Ordering::Less, "math.@min"));
     env.global("math.ceil", |_, a| dbl(a, f64::ceil));
     env.global("math.floor", |_, a| dbl(a, f64::floor));
@@ -55,7 +57,10 @@ fn dbl_pred<'a>(a: &[Value<'a>], f: fn(f64) -> bool) -> R<'a> {
 
 fn abs<'a>(_: &mut Rt<'_>, a: &[Value<'a>]) -> R<'a> {
     match a {
-        [Value::Int(i)] => i.checked_abs().map(Value::Int).ok_or_else(|| EvalError::new("integer overflow")),
+        [Value::Int(i)] => i
+            .checked_abs()
+            .map(Value::Int)
+            .ok_or_else(|| EvalError::new("integer overflow")),
         [Value::Uint(u)] => Ok(Value::Uint(*u)),
         [Value::Double(d)] => Ok(Value::Double(d.abs())),
         _ => nso(),
@@ -88,7 +93,11 @@ fn bits<'a>(a: &[Value<'a>], f: fn(u64, u64) -> u64) -> R<'a> {
 }
 
 fn shift<'a>(a: &[Value<'a>], left: bool) -> R<'a> {
-    let name = if left { "math.bitShiftLeft()" } else { "math.bitShiftRight()" };
+    let name = if left {
+        "math.bitShiftLeft()"
+    } else {
+        "math.bitShiftRight()"
+    };
     let (v, n) = match a {
         [v @ (Value::Int(_) | Value::Uint(_)), Value::Int(n)] => (v, *n),
         _ => return nso(),
@@ -118,7 +127,9 @@ fn extreme<'a>(a: &[Value<'a>], want: Ordering, name: &str) -> R<'a> {
     let items: Vec<Value<'a>> = match a {
         [Value::List(l)] => {
             if l.is_empty() {
-                return Err(EvalError::new(format!("{name}(list) argument must not be empty")));
+                return Err(EvalError::new(format!(
+                    "{name}(list) argument must not be empty"
+                )));
             }
             l.iter().collect()
         }

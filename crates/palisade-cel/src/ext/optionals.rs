@@ -16,7 +16,11 @@ pub(crate) fn register(env: &mut Env) {
         _ => nso(),
     });
     env.global("optional.ofNonZeroValue", |_, a| match a {
-        [v] => Ok(Value::Optional(if is_zero(v) { None } else { Some(Arc::new(v.clone())) })),
+        [v] => Ok(Value::Optional(if is_zero(v) {
+            None
+        } else {
+            Some(Arc::new(v.clone()))
+        })),
         _ => nso(),
     });
     env.global("optional.none", |_, a| match a {
@@ -62,7 +66,7 @@ pub(crate) fn is_zero(v: &Value<'_>) -> bool {
         Value::List(l) => l.is_empty(),
         Value::Map(m) => m.is_empty(),
         Value::Duration(d) => d.0 == 0,
-        Value::Timestamp(t) => t.secs == 0 && t.nanos == 0,
+        Value::Timestamp(t) => t.secs == crate::time::MIN_UNIX && t.nanos == 0,
         Value::Optional(o) => o.is_none(),
         Value::Type(_) | Value::Opaque(_) => false,
     }

@@ -14,7 +14,9 @@ pub(crate) fn register(env: &mut Env) {
         _ => nso(),
     });
     env.global("sets.equivalent", |_, a| match a {
-        [Value::List(x), Value::List(y)] => Ok(Value::Bool(y.iter().all(|v| has(x, &v)) && x.iter().all(|v| has(y, &v)))),
+        [Value::List(x), Value::List(y)] => Ok(Value::Bool(
+            y.iter().all(|v| has(x, &v)) && x.iter().all(|v| has(y, &v)),
+        )),
         _ => nso(),
     });
     env.global("sets.intersects", |_, a| match a {

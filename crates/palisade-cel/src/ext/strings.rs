@@ -19,7 +19,9 @@ pub(crate) fn register(env: &mut Env, version: u32) {
     env.member("replace", replace);
     env.member("split", split);
     env.member("substring", substring);
-    env.member("trim", |_, a| map_str(a, |s| s.trim_matches(is_go_space).to_string()));
+    env.member("trim", |_, a| {
+        map_str(a, |s| s.trim_matches(is_go_space).to_string())
+    });
     if version >= 1 {
         env.member("format", format);
         env.global("strings.quote", quote);
@@ -33,7 +35,10 @@ pub(crate) fn register(env: &mut Env, version: u32) {
 }
 
 fn is_go_space(c: char) -> bool {
-    matches!(c, '\t' | '\n' | '\u{b}' | '\u{c}' | '\r' | ' ' | '\u{85}' | '\u{a0}') || (c as u32 > 0xff && c.is_whitespace())
+    matches!(
+        c,
+        '\t' | '\n' | '\u{b}' | '\u{c}' | '\r' | ' ' | '\u{85}' | '\u{a0}'
+    ) || (c as u32 > 0xff && c.is_whitespace())
 }
 
 fn map_str<'a>(a: &[Value<'a>], f: impl Fn(&str) -> String) -> R<'a> {
@@ -48,12 +53,19 @@ fn range_err<'a>(i: i64) -> R<'a> {
 }
 
 fn char_at<'a>(_: &mut Rt<'_>, a: &[Value<'a>]) -> R<'a> {
-    let [Value::String(s), Value::Int(i)] = a else { return nso() };
+    let [Value::String(s), Value::Int(i)] = a else {
+        return nso();
+    };
     let n = s.chars().count() as i64;
     if *i < 0 || *i > n {
         return range_err(*i);
     }
-    Ok(Value::string(s.chars().nth(*i as usize).map(String::from).unwrap_or_default()))
+    Ok(Value::string(
+        s.chars()
+            .nth(*i as usize)
+            .map(String::from)
+            .unwrap_or_default(),
+    ))
 }
 
 fn index_of<'a>(_: &mut Rt<'_>, a: &[Value<'a>]) -> R<'a> {
@@ -123,8 +135,15 @@ fn last_index_of<'a>(_: &mut Rt<'_>, a: &[Value<'a>]) -> R<'a> {
 
 fn replace<'a>(_: &mut Rt<'_>, a: &[Value<'a>]) -> R<'a> {
     match a {
-        [Value::String(s), Value::String(old), Value::String(new)] => Ok(Value::string(s.replace(&**old, new))),
-        [Value::String(s), Value::String(old), Value::String(new), Value::Int(n)] => {
+        [Value::String(s), Value::String(old), Value::String(new)] => {
+            Ok(Value::string(s.replace(&**old, new)))
+        }
+        [
+            Value::String(s),
+            Value::String(old),
+            Value::String(new),
+            Value::Int(n),
+        ] => {
             if *n < 0 {
                 Ok(Value::string(s.replace(&**old, new)))
             } else {
@@ -180,7 +199,9 @@ fn substring<'a>(_: &mut Rt<'_>, a: &[Value<'a>]) -> R<'a> {
     if let Some(e) = end
         && start > e
     {
-        return Err(EvalError::new(format!("invalid substring range. start: {start}, end: {e}")));
+        return Err(EvalError::new(format!(
+            "invalid substring range. start: {start}, end: {e}"
+        )));
     }
     if start < 0 || start > l {
         return range_err(start);
@@ -188,7 +209,13 @@ fn substring<'a>(_: &mut Rt<'_>, a: &[Value<'a>]) -> R<'a> {
     if end_v < 0 || end_v > l {
         return range_err(end_v);
     }
-    Ok(Value::string(runes.get(start as usize..end_v as usize).unwrap_or(&[]).iter().collect::<String>()))
+    Ok(Value::string(
+        runes
+            .get(start as usize..end_v as usize)
+            .unwrap_or(&[])
+            .iter()
+            .collect::<String>(),
+    ))
 }
 
 fn join<'a>(_: &mut Rt<'_>, a: &[Value<'a>]) -> R<'a> {
@@ -205,7 +232,10 @@ fn join<'a>(_: &mut Rt<'_>, a: &[Value<'a>]) -> R<'a> {
         match v {
             Value::String(s) => out.push_str(&s),
             other => {
-                return Err(EvalError::new(format!("join: invalid input: {}", crate::stdlib::debug_string(&other))));
+                return Err(EvalError::new(format!(
+                    "join: invalid input: {}",
+                    crate::stdlib::debug_string(&other)
+                )));
             }
         }
     }
@@ -241,7 +271,11 @@ fn special_double(d: f64) -> Option<String> {
     if d.is_nan() {
         Some("NaN".into())
     } else if d.is_infinite() {
-        Some(if d > 0.0 { "Infinity".into() } else { "-Infinity".into() })
+        Some(if d > 0.0 {
+            "Infinity".into()
+        } else {
+            "-Infinity".into()
+        })
     } else {
         None
     }
@@ -274,7 +308,9 @@ fn fmt_s(v: &Value<'_>) -> Result<String, EvalError> {
         Value::Type(t) => t.name().to_string(),
         Value::Opaque(o) => o.to_display(),
         Value::Optional(_) => {
-            return Err(fmt_err("string clause can only be used on strings, bools, bytes, ints, doubles, maps, lists, types, durations, and timestamps, was given optional_type"));
+            return Err(fmt_err(
+                "string clause can only be used on strings, bools, bytes, ints, doubles, maps, lists, types, durations, and timestamps, was given optional_type",
+            ));
         }
     })
 }
@@ -287,7 +323,9 @@ fn go_exp(d: f64, prec: usize) -> String {
 }
 
 fn format<'a>(_: &mut Rt<'_>, a: &[Value<'a>]) -> R<'a> {
-    let [Value::String(f), Value::List(args)] = a else { return nso() };
+    let [Value::String(f), Value::List(args)] = a else {
+        return nso();
+    };
     let mut out = String::new();
     let mut chars = f.chars().peekable();
     let mut idx = 0usize;
@@ -309,22 +347,35 @@ fn format<'a>(_: &mut Rt<'_>, a: &[Value<'a>]) -> R<'a> {
                 p.push(d);
                 chars.next();
             }
-            prec = Some(p.parse().map_err(|_| EvalError::new("could not parse formatting clause: invalid precision"))?);
+            prec = Some(p.parse().map_err(|_| {
+                EvalError::new("could not parse formatting clause: invalid precision")
+            })?);
         }
-        let verb = chars.next().ok_or_else(|| EvalError::new("could not parse formatting clause: unexpected end of string"))?;
+        let verb = chars.next().ok_or_else(|| {
+            EvalError::new("could not parse formatting clause: unexpected end of string")
+        })?;
         if !matches!(verb, 's' | 'd' | 'f' | 'e' | 'b' | 'o' | 'x' | 'X') {
-            return Err(EvalError::new(format!("could not parse formatting clause: unrecognized formatting clause \"{verb}\"")));
+            return Err(EvalError::new(format!(
+                "could not parse formatting clause: unrecognized formatting clause \"{verb}\""
+            )));
         }
-        let arg = args.get(idx).ok_or_else(|| EvalError::new(format!("index {idx} out of range")))?;
+        let arg = args
+            .get(idx)
+            .ok_or_else(|| EvalError::new(format!("index {idx} out of range")))?;
         idx += 1;
         let text = match verb {
             's' => fmt_s(&arg)?,
             'd' => match &arg {
                 Value::Int(i) => i.to_string(),
                 Value::Uint(u) => u.to_string(),
-                Value::Double(d) if special_double(*d).is_some() => special_double(*d).unwrap_or_default(),
+                Value::Double(d) if special_double(*d).is_some() => {
+                    special_double(*d).unwrap_or_default()
+                }
                 other => {
-                    return Err(fmt_err(&format!("decimal clause can only be used on integers, was given {}", other.type_name())));
+                    return Err(fmt_err(&format!(
+                        "decimal clause can only be used on integers, was given {}",
+                        other.type_name()
+                    )));
                 }
             },
             'f' | 'e' => {
@@ -334,8 +385,15 @@ fn format<'a>(_: &mut Rt<'_>, a: &[Value<'a>]) -> R<'a> {
                     Value::Uint(u) => *u as f64,
                     Value::Double(d) => *d,
                     other => {
-                        let what = if verb == 'f' { "fixed-point" } else { "scientific" };
-                        return Err(fmt_err(&format!("{what} clause can only be used on doubles, was given {}", other.type_name())));
+                        let what = if verb == 'f' {
+                            "fixed-point"
+                        } else {
+                            "scientific"
+                        };
+                        return Err(fmt_err(&format!(
+                            "{what} clause can only be used on doubles, was given {}",
+                            other.type_name()
+                        )));
                     }
                 };
                 match special_double(d) {
@@ -346,27 +404,45 @@ fn format<'a>(_: &mut Rt<'_>, a: &[Value<'a>]) -> R<'a> {
             }
             'b' => match &arg {
                 Value::Int(i) => {
-                    if *i < 0 { format!("-{:b}", i.unsigned_abs()) } else { format!("{i:b}") }
+                    if *i < 0 {
+                        format!("-{:b}", i.unsigned_abs())
+                    } else {
+                        format!("{i:b}")
+                    }
                 }
                 Value::Uint(u) => format!("{u:b}"),
                 Value::Bool(b) => u8::from(*b).to_string(),
                 other => {
-                    return Err(fmt_err(&format!("only integers and bools can be formatted as binary, was given {}", other.type_name())));
+                    return Err(fmt_err(&format!(
+                        "only integers and bools can be formatted as binary, was given {}",
+                        other.type_name()
+                    )));
                 }
             },
             'o' => match &arg {
                 Value::Int(i) => {
-                    if *i < 0 { format!("-{:o}", i.unsigned_abs()) } else { format!("{i:o}") }
+                    if *i < 0 {
+                        format!("-{:o}", i.unsigned_abs())
+                    } else {
+                        format!("{i:o}")
+                    }
                 }
                 Value::Uint(u) => format!("{u:o}"),
                 other => {
-                    return Err(fmt_err(&format!("octal clause can only be used on integers, was given {}", other.type_name())));
+                    return Err(fmt_err(&format!(
+                        "octal clause can only be used on integers, was given {}",
+                        other.type_name()
+                    )));
                 }
             },
             _ => {
                 let s = match &arg {
                     Value::Int(i) => {
-                        if *i < 0 { format!("-{:x}", i.unsigned_abs()) } else { format!("{i:x}") }
+                        if *i < 0 {
+                            format!("-{:x}", i.unsigned_abs())
+                        } else {
+                            format!("{i:x}")
+                        }
                     }
                     Value::Uint(u) => format!("{u:x}"),
                     Value::String(s) => s.bytes().map(|b| format!("{b:02x}")).collect(),

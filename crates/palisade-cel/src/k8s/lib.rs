@@ -8,7 +8,9 @@ use palisade_core::net::{Cidr, Ip};
 use palisade_core::quantity::{Format, Quantity};
 use palisade_core::semver::Semver;
 
-use super::types::{AuthzKind, AuthzVal, CidrVal, IpVal, QuantityVal, SemverVal, UrlVal, get, wrap};
+use super::types::{
+    AuthzKind, AuthzVal, CidrVal, IpVal, QuantityVal, SemverVal, UrlVal, get, wrap,
+};
 use super::url;
 use crate::authz::Decision;
 use crate::env::{Env, Rt};
@@ -36,7 +38,10 @@ pub(crate) fn register_lists(env: &mut Env, version: u32) {
         let [Value::List(l)] = a else { return nso() };
         let mut acc: Option<Value<'_>> = None;
         for v in l.iter() {
-            if !matches!(v, Value::Int(_) | Value::Uint(_) | Value::Double(_) | Value::Duration(_)) {
+            if !matches!(
+                v,
+                Value::Int(_) | Value::Uint(_) | Value::Double(_) | Value::Duration(_)
+            ) {
                 return nso();
             }
             acc = Some(match acc {
@@ -50,17 +55,27 @@ pub(crate) fn register_lists(env: &mut Env, version: u32) {
     env.member("max", |_, a| extreme(a, "max", false));
     env.member("indexOf", |_, a| {
         let [Value::List(l), x] = a else { return nso() };
-        Ok(Value::Int(l.iter().position(|v| equals(&v, x)).map_or(-1, |i| i as i64)))
+        Ok(Value::Int(
+            l.iter()
+                .position(|v| equals(&v, x))
+                .map_or(-1, |i| i as i64),
+        ))
     });
     env.member("lastIndexOf", |_, a| {
         let [Value::List(l), x] = a else { return nso() };
         let items: Vec<Value<'_>> = l.iter().collect();
-        Ok(Value::Int(items.iter().rposition(|v| equals(v, x)).map_or(-1, |i| i as i64)))
+        Ok(Value::Int(
+            items
+                .iter()
+                .rposition(|v| equals(v, x))
+                .map_or(-1, |i| i as i64),
+        ))
     });
     if version >= 1 {
-        env.member("includes", |_, a| {
-            let [Value::List(l), x] = a else { return nso() };
-            Ok(Value::Bool(l.iter().any(|v| equals(&v, x))))
+        env.member("includes", |_, a| match a {
+            [Value::List(l), x] => Ok(Value::Bool(l.iter().any(|v| equals(&v, x)))),
+            [t, x] => Ok(Value::Bool(equals(t, x))),
+            _ => nso(),
         });
     }
 }
@@ -69,14 +84,21 @@ fn extreme<'a>(a: &[Value<'a>], name: &str, min: bool) -> R<'a> {
     let [Value::List(l)] = a else { return nso() };
     let mut best: Option<Value<'a>> = None;
     for v in l.iter() {
-        if matches!(v, Value::List(_) | Value::Map(_) | Value::Null | Value::Optional(_) | Value::Type(_)) {
+        if matches!(
+            v,
+            Value::List(_) | Value::Map(_) | Value::Null | Value::Optional(_) | Value::Type(_)
+        ) {
             return nso();
         }
         best = Some(match best {
             None => v,
             Some(b) => {
                 let o = compare(&v, &b)?;
-                if (min && o.is_lt()) || (!min && o.is_gt()) { v } else { b }
+                if (min && o.is_lt()) || (!min && o.is_gt()) {
+                    v
+                } else {
+                    b
+                }
             }
         });
     }
@@ -86,7 +108,9 @@ fn extreme<'a>(a: &[Value<'a>], name: &str, min: bool) -> R<'a> {
 /// Kubernetes `regex` library: `find`, `findAll`.
 pub(crate) fn register_regex(env: &mut Env) {
     env.member("find", |_, a| {
-        let [Value::String(s), Value::String(p)] = a else { return nso() };
+        let [Value::String(s), Value::String(p)] = a else {
+            return nso();
+        };
         let re = regex(p)?;
         Ok(Value::string(re.find(s).map_or("", |m| m.as_str())))
     });
@@ -101,7 +125,12 @@ pub(crate) fn register_regex(env: &mut Env) {
             return Ok(Value::list(Vec::new()));
         }
         let limit = if n < 0 { usize::MAX } else { n as usize };
-        Ok(Value::list(re.find_iter(s).take(limit).map(|m| Value::string(m.as_str())).collect()))
+        Ok(Value::list(
+            re.find_iter(s)
+                .take(limit)
+                .map(|m| Value::string(m.as_str()))
+                .collect(),
+        ))
     });
 }
 
@@ -109,8 +138,16 @@ pub(crate) fn register_regex(env: &mut Env) {
 pub(crate) fn register_urls(env: &mut Env) {
     env.global("url", |_, a| {
         let [Value::String(s)] = a else { return nso() };
-        url::parse(s, true).map_err(|e| EvalError::new(format!("URL parse error during conversion from string: {e}")))?;
-        let u = url::parse(s, false).map_err(|e| EvalError::new(format!("URL parse error during conversion from string: {e}")))?;
+        url::parse(s, true).map_err(|e| {
+            EvalError::new(format!(
+                "URL parse error during conversion from string: {e}"
+            ))
+        })?;
+        let u = url::parse(s, false).map_err(|e| {
+            EvalError::new(format!(
+                "URL parse error during conversion from string: {e}"
+            ))
+        })?;
         Ok(wrap(u))
     });
     env.global("isURL", |_, a| {
@@ -119,15 +156,24 @@ pub(crate) fn register_urls(env: &mut Env) {
     });
     env.member("getScheme", |_, a| url_part(a, |u| u.scheme.clone()));
     env.member("getHost", |_, a| url_part(a, |u| u.host.clone()));
-    env.member("getHostname", |_, a| url_part(a, |u| url::hostname(&u.host).to_string()));
-    env.member("getPort", |_, a| url_part(a, |u| url::port(&u.host).to_string()));
-    env.member("getEscapedPath", |_, a| url_part(a, |u| url::escape_path(&u.path)));
+    env.member("getHostname", |_, a| {
+        url_part(a, |u| url::hostname(&u.host).to_string())
+    });
+    env.member("getPort", |_, a| {
+        url_part(a, |u| url::port(&u.host).to_string())
+    });
+    env.member("getEscapedPath", |_, a| {
+        url_part(a, |u| url::escape_path(&u.path))
+    });
     env.member("getQuery", |_, a| {
         let [v] = a else { return nso() };
         let u = get::<UrlVal>(v).ok_or_else(EvalError::no_such_overload)?;
         let mut m = OwnedMap::default();
         for (k, vals) in url::query(&u.raw_query) {
-            m.entries.push((Key::String(crate::value::Str::Owned(Arc::from(k))), Value::list(vals.into_iter().map(Value::string).collect())));
+            m.entries.push((
+                Key::String(crate::value::Str::Owned(Arc::from(k))),
+                Value::list(vals.into_iter().map(Value::string).collect()),
+            ));
         }
         Ok(Value::Map(Map::Owned(Arc::new(m))))
     });
@@ -140,7 +186,9 @@ fn url_part<'a>(a: &[Value<'a>], f: impl Fn(&UrlVal) -> String) -> R<'a> {
 }
 
 fn quantity_arg<'a>(v: &'a Value<'_>) -> Result<&'a Quantity, EvalError> {
-    get::<QuantityVal>(v).map(|q| &q.0).ok_or_else(EvalError::no_such_overload)
+    get::<QuantityVal>(v)
+        .map(|q| &q.0)
+        .ok_or_else(EvalError::no_such_overload)
 }
 
 fn quantity_operand(v: &Value<'_>) -> Result<Quantity, EvalError> {
@@ -154,7 +202,9 @@ fn quantity_operand(v: &Value<'_>) -> Result<Quantity, EvalError> {
 pub(crate) fn register_quantity(env: &mut Env) {
     env.global("quantity", |_, a| {
         let [Value::String(s)] = a else { return nso() };
-        Quantity::parse(s).map(|q| wrap(QuantityVal(q))).map_err(|e| EvalError::new(e.to_string()))
+        Quantity::parse(s)
+            .map(|q| wrap(QuantityVal(q)))
+            .map_err(|e| EvalError::new(e.to_string()))
     });
     env.global("isQuantity", |_, a| {
         let [Value::String(s)] = a else { return nso() };
@@ -173,7 +223,10 @@ pub(crate) fn register_quantity(env: &mut Env) {
     });
     env.member("asInteger", |_, a| {
         let [q] = a else { return nso() };
-        quantity_arg(q)?.as_i64().map(Value::Int).ok_or_else(|| EvalError::new("cannot convert value to integer"))
+        quantity_arg(q)?
+            .as_i64()
+            .map(Value::Int)
+            .ok_or_else(|| EvalError::new("cannot convert value to integer"))
     });
     env.member("isInteger", |_, a| {
         let [q] = a else { return nso() };
@@ -181,12 +234,16 @@ pub(crate) fn register_quantity(env: &mut Env) {
     });
     env.member("add", |_, a| {
         let [q, r] = a else { return nso() };
-        let sum = quantity_arg(q)?.checked_add(&quantity_operand(r)?).map_err(|e| EvalError::new(e.to_string()))?;
+        let sum = quantity_arg(q)?
+            .checked_add(&quantity_operand(r)?)
+            .map_err(|e| EvalError::new(e.to_string()))?;
         Ok(wrap(QuantityVal(sum)))
     });
     env.member("sub", |_, a| {
         let [q, r] = a else { return nso() };
-        let d = quantity_arg(q)?.checked_sub(&quantity_operand(r)?).map_err(|e| EvalError::new(e.to_string()))?;
+        let d = quantity_arg(q)?
+            .checked_sub(&quantity_operand(r)?)
+            .map_err(|e| EvalError::new(e.to_string()))?;
         Ok(wrap(QuantityVal(d)))
     });
 }
@@ -203,18 +260,24 @@ fn cmp2<'a>(a: &[Value<'a>], f: impl Fn(std::cmp::Ordering) -> Value<'a>) -> R<'
 }
 
 fn ip_of<'a>(v: &'a Value<'_>) -> Result<&'a Ip, EvalError> {
-    get::<IpVal>(v).map(|i| &i.0).ok_or_else(EvalError::no_such_overload)
+    get::<IpVal>(v)
+        .map(|i| &i.0)
+        .ok_or_else(EvalError::no_such_overload)
 }
 
 fn cidr_of<'a>(v: &'a Value<'_>) -> Result<&'a Cidr, EvalError> {
-    get::<CidrVal>(v).map(|c| &c.0).ok_or_else(EvalError::no_such_overload)
+    get::<CidrVal>(v)
+        .map(|c| &c.0)
+        .ok_or_else(EvalError::no_such_overload)
 }
 
 /// Kubernetes `ip` library.
 pub(crate) fn register_ip(env: &mut Env) {
     env.global("ip", |_, a| {
         let [Value::String(s)] = a else { return nso() };
-        Ip::parse(s).map(|i| wrap(IpVal(i))).map_err(|e| EvalError::new(e.to_string()))
+        Ip::parse(s)
+            .map(|i| wrap(IpVal(i)))
+            .map_err(|e| EvalError::new(e.to_string()))
     });
     env.global("isIP", |_, a| {
         let [Value::String(s)] = a else { return nso() };
@@ -222,7 +285,9 @@ pub(crate) fn register_ip(env: &mut Env) {
     });
     env.global("ip.isCanonical", |_, a| {
         let [Value::String(s)] = a else { return nso() };
-        Ip::is_canonical(s).map(Value::Bool).map_err(|e| EvalError::new(e.to_string()))
+        Ip::is_canonical(s)
+            .map(Value::Bool)
+            .map_err(|e| EvalError::new(e.to_string()))
     });
     env.member("family", |_, a| {
         let [v] = a else { return nso() };
@@ -230,8 +295,12 @@ pub(crate) fn register_ip(env: &mut Env) {
     });
     env.member("isUnspecified", |_, a| ip_pred(a, Ip::is_unspecified));
     env.member("isLoopback", |_, a| ip_pred(a, Ip::is_loopback));
-    env.member("isLinkLocalMulticast", |_, a| ip_pred(a, Ip::is_link_local_multicast));
-    env.member("isLinkLocalUnicast", |_, a| ip_pred(a, Ip::is_link_local_unicast));
+    env.member("isLinkLocalMulticast", |_, a| {
+        ip_pred(a, Ip::is_link_local_multicast)
+    });
+    env.member("isLinkLocalUnicast", |_, a| {
+        ip_pred(a, Ip::is_link_local_unicast)
+    });
     env.member("isGlobalUnicast", |_, a| ip_pred(a, Ip::is_global_unicast));
 }
 
@@ -244,7 +313,9 @@ fn ip_pred<'a>(a: &[Value<'a>], f: fn(&Ip) -> bool) -> R<'a> {
 pub(crate) fn register_cidr(env: &mut Env) {
     env.global("cidr", |_, a| {
         let [Value::String(s)] = a else { return nso() };
-        Cidr::parse(s).map(|c| wrap(CidrVal(c))).map_err(|e| EvalError::new(e.to_string()))
+        Cidr::parse(s)
+            .map(|c| wrap(CidrVal(c)))
+            .map_err(|e| EvalError::new(e.to_string()))
     });
     env.global("isCIDR", |_, a| {
         let [Value::String(s)] = a else { return nso() };
@@ -264,7 +335,7 @@ pub(crate) fn register_cidr(env: &mut Env) {
         let c = cidr_of(c)?;
         let other = match x {
             Value::String(s) => Cidr::parse(s).map_err(|e| EvalError::new(e.to_string()))?,
-            other => cidr_of(other)?.clone(),
+            other => *cidr_of(other)?,
         };
         Ok(Value::Bool(c.contains_cidr(&other)))
     });
@@ -291,11 +362,17 @@ pub(crate) fn register_semver(env: &mut Env) {
             [Value::String(s), Value::Bool(true)] => Semver::parse_normalized(s),
             _ => return nso(),
         };
-        parsed.map(|v| wrap(SemverVal(v))).map_err(|e| EvalError::new(e.to_string()))
+        parsed
+            .map(|v| wrap(SemverVal(v)))
+            .map_err(|e| EvalError::new(e.to_string()))
     });
     env.global("isSemver", |_, a| match a {
-        [Value::String(s)] | [Value::String(s), Value::Bool(false)] => Ok(Value::Bool(Semver::parse(s).is_ok())),
-        [Value::String(s), Value::Bool(true)] => Ok(Value::Bool(Semver::parse_normalized(s).is_ok())),
+        [Value::String(s)] | [Value::String(s), Value::Bool(false)] => {
+            Ok(Value::Bool(Semver::parse(s).is_ok()))
+        }
+        [Value::String(s), Value::Bool(true)] => {
+            Ok(Value::Bool(Semver::parse_normalized(s).is_ok()))
+        }
         _ => nso(),
     });
     env.member("major", |_, a| semver_part(a, Semver::major));
@@ -306,19 +383,33 @@ pub(crate) fn register_semver(env: &mut Env) {
 fn semver_part<'a>(a: &[Value<'a>], f: fn(&Semver) -> u64) -> R<'a> {
     let [v] = a else { return nso() };
     let s = get::<SemverVal>(v).ok_or_else(EvalError::no_such_overload)?;
-    i64::try_from(f(&s.0)).map(Value::Int).map_err(|_| EvalError::new("integer overflow"))
+    i64::try_from(f(&s.0))
+        .map(Value::Int)
+        .map_err(|_| EvalError::new("integer overflow"))
 }
 
 fn authz_of<'v>(v: &'v Value<'_>, kind: fn(&AuthzKind) -> bool) -> Result<&'v AuthzVal, EvalError> {
-    get::<AuthzVal>(v).filter(|a| kind(&a.kind)).ok_or_else(EvalError::no_such_overload)
+    get::<AuthzVal>(v)
+        .filter(|a| kind(&a.kind))
+        .ok_or_else(EvalError::no_such_overload)
 }
 
-fn authz_step<'a>(a: &[Value<'a>], from: fn(&AuthzKind) -> bool, to: AuthzKind, set: fn(&mut crate::authz::Attributes, &str)) -> R<'a> {
-    let [v, Value::String(s)] = a else { return nso() };
+fn authz_step<'a>(
+    a: &[Value<'a>],
+    from: fn(&AuthzKind) -> bool,
+    to: AuthzKind,
+    set: fn(&mut crate::authz::Attributes, &str),
+) -> R<'a> {
+    let [v, Value::String(s)] = a else {
+        return nso();
+    };
     let base = authz_of(v, from)?;
     let mut attrs = (*base.attrs).clone();
     set(&mut attrs, s);
-    Ok(wrap(AuthzVal { kind: to, attrs: Arc::new(attrs) }))
+    Ok(wrap(AuthzVal {
+        kind: to,
+        attrs: Arc::new(attrs),
+    }))
 }
 
 /// Kubernetes `authz` library (and its selectors from 1.31 when `selectors`).
@@ -329,11 +420,25 @@ pub(crate) fn register_authz(env: &mut Env, selectors: bool) {
         {
             return Err(EvalError::new("path must not be empty"));
         }
-        authz_step(a, |k| *k == AuthzKind::Authorizer, AuthzKind::Path, |x, s| x.path = s.to_string())
+        authz_step(
+            a,
+            |k| *k == AuthzKind::Authorizer,
+            AuthzKind::Path,
+            |x, s| x.path = s.to_string(),
+        )
     });
-    env.member("group", |_, a| authz_step(a, |k| *k == AuthzKind::Authorizer, AuthzKind::Group, |x, s| x.api_group = s.to_string()));
+    env.member("group", |_, a| {
+        authz_step(
+            a,
+            |k| *k == AuthzKind::Authorizer,
+            AuthzKind::Group,
+            |x, s| x.api_group = s.to_string(),
+        )
+    });
     env.member("serviceAccount", |_, a| {
-        let [v, Value::String(ns), Value::String(name)] = a else { return nso() };
+        let [v, Value::String(ns), Value::String(name)] = a else {
+            return nso();
+        };
         let base = authz_of(v, |k| *k == AuthzKind::Authorizer)?;
         if !palisade_core_dns1123_subdomain(ns) {
             return Err(EvalError::new("Invalid service account namespace"));
@@ -343,9 +448,16 @@ pub(crate) fn register_authz(env: &mut Env, selectors: bool) {
         }
         let mut attrs = (*base.attrs).clone();
         attrs.user = format!("system:serviceaccount:{ns}:{name}");
-        attrs.groups = vec!["system:serviceaccounts".into(), format!("system:serviceaccounts:{ns}"), "system:authenticated".into()];
+        attrs.groups = vec![
+            "system:serviceaccounts".into(),
+            format!("system:serviceaccounts:{ns}"),
+            "system:authenticated".into(),
+        ];
         attrs.extra = Vec::new();
-        Ok(wrap(AuthzVal { kind: AuthzKind::Authorizer, attrs: Arc::new(attrs) }))
+        Ok(wrap(AuthzVal {
+            kind: AuthzKind::Authorizer,
+            attrs: Arc::new(attrs),
+        }))
     });
     env.member("resource", |_, a| {
         if let [_, Value::String(s)] = a
@@ -353,21 +465,69 @@ pub(crate) fn register_authz(env: &mut Env, selectors: bool) {
         {
             return Err(EvalError::new("resource must not be empty"));
         }
-        authz_step(a, |k| *k == AuthzKind::Group, AuthzKind::Resource, |x, s| x.resource = s.to_string())
+        authz_step(
+            a,
+            |k| *k == AuthzKind::Group,
+            AuthzKind::Resource,
+            |x, s| x.resource = s.to_string(),
+        )
     });
-    env.member("subresource", |_, a| authz_step(a, |k| *k == AuthzKind::Resource, AuthzKind::Resource, |x, s| x.subresource = s.to_string()));
-    env.member("namespace", |_, a| authz_step(a, |k| *k == AuthzKind::Resource, AuthzKind::Resource, |x, s| x.namespace = s.to_string()));
-    env.member("name", |_, a| authz_step(a, |k| *k == AuthzKind::Resource, AuthzKind::Resource, |x, s| x.name = s.to_string()));
+    env.member("subresource", |_, a| {
+        authz_step(
+            a,
+            |k| *k == AuthzKind::Resource,
+            AuthzKind::Resource,
+            |x, s| x.subresource = s.to_string(),
+        )
+    });
+    env.member("namespace", |_, a| {
+        authz_step(
+            a,
+            |k| *k == AuthzKind::Resource,
+            AuthzKind::Resource,
+            |x, s| x.namespace = s.to_string(),
+        )
+    });
+    env.member("name", |_, a| {
+        authz_step(
+            a,
+            |k| *k == AuthzKind::Resource,
+            AuthzKind::Resource,
+            |x, s| x.name = s.to_string(),
+        )
+    });
     if selectors {
-        env.member("fieldSelector", |_, a| authz_step(a, |k| *k == AuthzKind::Resource, AuthzKind::Resource, |x, s| x.field_selector = Some(s.to_string())));
-        env.member("labelSelector", |_, a| authz_step(a, |k| *k == AuthzKind::Resource, AuthzKind::Resource, |x, s| x.label_selector = Some(s.to_string())));
+        env.member("fieldSelector", |_, a| {
+            authz_step(
+                a,
+                |k| *k == AuthzKind::Resource,
+                AuthzKind::Resource,
+                |x, s| x.field_selector = Some(s.to_string()),
+            )
+        });
+        env.member("labelSelector", |_, a| {
+            authz_step(
+                a,
+                |k| *k == AuthzKind::Resource,
+                AuthzKind::Resource,
+                |x, s| x.label_selector = Some(s.to_string()),
+            )
+        });
     }
     env.member("check", check);
     env.impure("check");
-    env.member("allowed", |_, a| decision(a, |allowed, _, _| Value::Bool(allowed)));
-    env.member("reason", |_, a| decision(a, |_, reason, _| Value::string(reason)));
-    env.member("errored", |_, a| decision(a, |_, _, e| Value::Bool(e.is_some())));
-    env.member("error", |_, a| decision(a, |_, _, e| Value::string(e.unwrap_or(""))));
+    env.member("allowed", |_, a| {
+        decision(a, |allowed, _, _| Value::Bool(allowed))
+    });
+    env.member("reason", |_, a| {
+        decision(a, |_, reason, _| Value::string(reason))
+    });
+    env.member("errored", |_, a| {
+        decision(a, |_, _, e| Value::Bool(e.is_some()))
+    });
+    env.member("error", |_, a| {
+        decision(a, |_, _, e| Value::string(e.unwrap_or("")))
+    });
 }
 
 fn palisade_core_dns1123_subdomain(s: &str) -> bool {
@@ -375,27 +535,41 @@ fn palisade_core_dns1123_subdomain(s: &str) -> bool {
         && s.len() <= 253
         && s.split('.').all(|l| {
             !l.is_empty()
-                && l.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+                && l.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
                 && !l.starts_with('-')
                 && !l.ends_with('-')
         })
 }
 
 fn check<'a>(rt: &mut Rt<'_>, a: &[Value<'a>]) -> R<'a> {
-    let [v, Value::String(verb)] = a else { return nso() };
+    let [v, Value::String(verb)] = a else {
+        return nso();
+    };
     let base = authz_of(v, |k| matches!(k, AuthzKind::Path | AuthzKind::Resource))?;
     let mut attrs = (*base.attrs).clone();
     attrs.verb = verb.to_string();
     let answer = rt.authorizer.authorize(&attrs);
-    let kind = AuthzKind::Decision { allowed: answer.decision == Decision::Allow, reason: answer.reason, error: answer.error };
-    Ok(wrap(AuthzVal { kind, attrs: Arc::new(attrs) }))
+    let kind = AuthzKind::Decision {
+        allowed: answer.decision == Decision::Allow,
+        reason: answer.reason,
+        error: answer.error,
+    };
+    Ok(wrap(AuthzVal {
+        kind,
+        attrs: Arc::new(attrs),
+    }))
 }
 
 fn decision<'a>(a: &[Value<'a>], f: fn(bool, &str, Option<&str>) -> Value<'a>) -> R<'a> {
     let [v] = a else { return nso() };
     let d = get::<AuthzVal>(v).ok_or_else(EvalError::no_such_overload)?;
     match &d.kind {
-        AuthzKind::Decision { allowed, reason, error } => Ok(f(*allowed, reason, error.as_deref())),
+        AuthzKind::Decision {
+            allowed,
+            reason,
+            error,
+        } => Ok(f(*allowed, reason, error.as_deref())),
         _ => nso(),
     }
 }
@@ -409,6 +583,8 @@ pub(crate) fn items<'a>(l: &List<'a>) -> Vec<Value<'a>> {
 /// Kubernetes `format` library. The named formats' validators belong to `palisade-core`; until
 /// they land there, using one is an evaluation error.
 pub(crate) fn register_format(env: &mut Env) {
-    env.global("format.named", |_, _| Err(EvalError::new("format library not available")));
+    env.global("format.named", |_, _| {
+        Err(EvalError::new("format library not available"))
+    });
     env.impure("format.named");
 }

@@ -2,6 +2,7 @@
 //! expressions, gated as the API server's base environment (`environment/base.go`) gates each
 //! library and option.
 
+pub mod activation;
 mod lib;
 pub mod types;
 mod url;
@@ -30,8 +31,15 @@ pub enum EnvType {
 pub struct UnsupportedVersion(pub u32);
 
 /// The variables of the ValidatingAdmissionPolicy validation environment.
-pub const VAP_VARIABLES: &[&str] =
-    &["object", "oldObject", "params", "request", "namespaceObject", "authorizer", "authorizer.requestResource"];
+pub const VAP_VARIABLES: &[&str] = &[
+    "object",
+    "oldObject",
+    "params",
+    "request",
+    "namespaceObject",
+    "authorizer",
+    "authorizer.requestResource",
+];
 
 /// Library names whose types can be named in expressions.
 const K8S_TYPES: &[(&str, u32)] = &[
@@ -44,13 +52,18 @@ const K8S_TYPES: &[(&str, u32)] = &[
 ];
 
 pub(crate) fn is_type_name(env: &Env, name: &str) -> bool {
-    env.k8s_minor.is_some_and(|v| K8S_TYPES.iter().any(|(n, since)| *n == name && v >= *since))
+    env.k8s_minor
+        .is_some_and(|v| K8S_TYPES.iter().any(|(n, since)| *n == name && v >= *since))
 }
 
 impl Env {
     /// The Kubernetes base environment of `1.<minor>` for `env_type` expressions, with the VAP
     /// variables declared. `compatibility_minor` overrides the compatibility version of `New`.
-    pub fn kubernetes(minor: u32, env_type: EnvType, compatibility_minor: Option<u32>) -> Result<Env, UnsupportedVersion> {
+    pub fn kubernetes(
+        minor: u32,
+        env_type: EnvType,
+        compatibility_minor: Option<u32>,
+    ) -> Result<Env, UnsupportedVersion> {
         if !(MIN_MINOR..=MAX_MINOR).contains(&minor) {
             return Err(UnsupportedVersion(minor));
         }
@@ -61,7 +74,10 @@ impl Env {
         let mut env = Env::spec(&[]);
         env.funcs.clear();
         crate::stdlib::register(&mut env);
-        env.macros = Macros { standard: true, ..Macros::default() };
+        env.macros = Macros {
+            standard: true,
+            ..Macros::default()
+        };
         env.strict = true;
         env.homogeneous_literals = true;
         env.fold_errors = true;

@@ -40,7 +40,12 @@ macro_rules! opaque {
 /// `kubernetes.Quantity`
 #[derive(Debug, Clone)]
 pub struct QuantityVal(pub Quantity);
-opaque!(QuantityVal, "kubernetes.Quantity", |a, b| a.0.compare(&b.0).is_eq(), |s| s.0.to_string());
+opaque!(
+    QuantityVal,
+    "kubernetes.Quantity",
+    |a, b| a.0.compare(&b.0).is_eq(),
+    |s| s.0.to_string()
+);
 
 /// `net.IP`
 #[derive(Debug, Clone)]
@@ -50,12 +55,19 @@ opaque!(IpVal, "net.IP", |a, b| a.0 == b.0, |s| s.0.to_string());
 /// `net.CIDR`
 #[derive(Debug, Clone)]
 pub struct CidrVal(pub Cidr);
-opaque!(CidrVal, "net.CIDR", |a, b| a.0.to_string() == b.0.to_string(), |s| s.0.to_string());
+opaque!(
+    CidrVal,
+    "net.CIDR",
+    |a, b| a.0.to_string() == b.0.to_string(),
+    |s| s.0.to_string()
+);
 
 /// `kubernetes.Semver`
 #[derive(Debug, Clone)]
 pub struct SemverVal(pub Semver);
-opaque!(SemverVal, "kubernetes.Semver", |a, b| a.0 == b.0, |s| s.0.to_string());
+opaque!(SemverVal, "kubernetes.Semver", |a, b| a.0 == b.0, |s| s
+    .0
+    .to_string());
 
 /// `kubernetes.URL`: the parts of a parsed URL.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -118,7 +130,10 @@ impl Opaque for AuthzVal {
         self
     }
     fn equals(&self, other: &dyn Opaque) -> bool {
-        other.as_any().downcast_ref::<AuthzVal>().is_some_and(|o| o.kind == self.kind && o.attrs == self.attrs)
+        other
+            .as_any()
+            .downcast_ref::<AuthzVal>()
+            .is_some_and(|o| o.kind == self.kind && o.attrs == self.attrs)
     }
     fn to_display(&self) -> String {
         self.type_name().to_string()
@@ -139,18 +154,32 @@ pub(crate) fn wrap<'a>(o: impl Opaque + 'static) -> Value<'a> {
 }
 
 /// The `authorizer` variable for a request's user.
-pub fn authorizer_value(user: &str, groups: &[String], extra: &[(String, Vec<String>)]) -> Value<'static> {
+pub fn authorizer_value(
+    user: &str,
+    groups: &[String],
+    extra: &[(String, Vec<String>)],
+) -> Value<'static> {
     let attrs = Attributes {
         user: user.to_string(),
         groups: groups.to_vec(),
         extra: extra.to_vec(),
         ..Attributes::default()
     };
-    wrap(AuthzVal { kind: AuthzKind::Authorizer, attrs: Arc::new(attrs) })
+    wrap(AuthzVal {
+        kind: AuthzKind::Authorizer,
+        attrs: Arc::new(attrs),
+    })
 }
 
 /// The `authorizer.requestResource` variable: a resource check for the request's resource.
-pub fn request_resource_value(authorizer: &Value<'_>, group: &str, resource: &str, subresource: &str, namespace: &str, name: &str) -> Result<Value<'static>, EvalError> {
+pub fn request_resource_value(
+    authorizer: &Value<'_>,
+    group: &str,
+    resource: &str,
+    subresource: &str,
+    namespace: &str,
+    name: &str,
+) -> Result<Value<'static>, EvalError> {
     let a = get::<AuthzVal>(authorizer).ok_or_else(EvalError::no_such_overload)?;
     let mut attrs = (*a.attrs).clone();
     attrs.api_group = group.to_string();
@@ -158,5 +187,8 @@ pub fn request_resource_value(authorizer: &Value<'_>, group: &str, resource: &st
     attrs.subresource = subresource.to_string();
     attrs.namespace = namespace.to_string();
     attrs.name = name.to_string();
-    Ok(wrap(AuthzVal { kind: AuthzKind::Resource, attrs: Arc::new(attrs) }))
+    Ok(wrap(AuthzVal {
+        kind: AuthzKind::Resource,
+        attrs: Arc::new(attrs),
+    }))
 }

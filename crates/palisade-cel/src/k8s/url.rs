@@ -17,7 +17,9 @@ fn go_quote(s: &str) -> String {
             '\n' => out.push_str("\\n"),
             '\t' => out.push_str("\\t"),
             '\r' => out.push_str("\\r"),
-            c if (c as u32) < 0x20 || c as u32 == 0x7f => out.push_str(&format!("\\x{:02x}", c as u32)),
+            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
+                out.push_str(&format!("\\x{:02x}", c as u32))
+            }
             c => out.push(c),
         }
     }
@@ -70,7 +72,10 @@ pub(crate) fn unescape(s: &str, query: bool) -> Result<String, String> {
                     (Some(h), Some(l)) => out.push(h << 4 | l),
                     _ => {
                         let end = (i + 3).min(b.len());
-                        return Err(format!("invalid URL escape {}", go_quote(&String::from_utf8_lossy(b.get(i..end).unwrap_or(&[])))));
+                        return Err(format!(
+                            "invalid URL escape {}",
+                            go_quote(&String::from_utf8_lossy(b.get(i..end).unwrap_or(&[])))
+                        ));
                     }
                 }
                 i += 3;
@@ -94,9 +99,12 @@ fn valid_port(port: &str) -> bool {
 
 fn parse_host(host: &str) -> Result<String, String> {
     if let Some(rest) = host.strip_prefix('[') {
-        let Some(end) = rest.find(']') else { return Err("missing ']' in host".into()) };
+        let Some(end) = rest.find(']') else {
+            return Err("missing ']' in host".into());
+        };
         let after = rest.get(end + 1..).unwrap_or("");
-        if !after.is_empty() && !(after.starts_with(':') && valid_port(after.get(1..).unwrap_or(""))) {
+        if !(after.is_empty() || after.starts_with(':') && valid_port(after.get(1..).unwrap_or("")))
+        {
             return Err(format!("invalid port {} after host", go_quote(after)));
         }
         return Ok(host.to_string());
@@ -124,7 +132,13 @@ pub(crate) fn parse(raw: &str, request: bool) -> Result<UrlVal, String> {
         return Err(err(op, raw, "empty url"));
     }
     if rest == "*" {
-        return Ok(UrlVal { raw: raw.into(), scheme: String::new(), host: String::new(), path: "*".into(), raw_query: String::new() });
+        return Ok(UrlVal {
+            raw: raw.into(),
+            scheme: String::new(),
+            host: String::new(),
+            path: "*".into(),
+            raw_query: String::new(),
+        });
     }
     let (scheme, after) = split_scheme(rest).map_err(|m| err(op, raw, &m))?;
     let scheme = scheme.to_ascii_lowercase();
@@ -136,7 +150,13 @@ pub(crate) fn parse(raw: &str, request: bool) -> Result<UrlVal, String> {
     }
     if !rest.starts_with('/') {
         if !scheme.is_empty() {
-            return Ok(UrlVal { raw: raw.into(), scheme, host: String::new(), path: String::new(), raw_query });
+            return Ok(UrlVal {
+                raw: raw.into(),
+                scheme,
+                host: String::new(),
+                path: String::new(),
+                raw_query,
+            });
         }
         if request {
             return Err(err(op, raw, "invalid URI for request"));
@@ -144,11 +164,15 @@ pub(crate) fn parse(raw: &str, request: bool) -> Result<UrlVal, String> {
         if let Some(colon) = rest.find(':')
             && rest.find('/').is_none_or(|slash| colon < slash)
         {
-            return Err(err(op, raw, "first path segment in URL cannot contain colon"));
+            return Err(err(
+                op,
+                raw,
+                "first path segment in URL cannot contain colon",
+            ));
         }
     }
     let mut host = String::new();
-    if (!scheme.is_empty() || !request) && rest.starts_with("//") && !(scheme.is_empty() && rest.starts_with("///") && request) {
+    if (!scheme.is_empty() || !request) && rest.starts_with("//") {
         let auth_rest = rest.get(2..).unwrap_or("");
         let end = auth_rest.find('/').unwrap_or(auth_rest.len());
         let authority = auth_rest.get(..end).unwrap_or("");
@@ -160,7 +184,13 @@ pub(crate) fn parse(raw: &str, request: bool) -> Result<UrlVal, String> {
         host = parse_host(hostpart).map_err(|m| err(op, raw, &m))?;
     }
     let path = unescape(rest, false).map_err(|m| err(op, raw, &m))?;
-    Ok(UrlVal { raw: raw.into(), scheme, host, path, raw_query })
+    Ok(UrlVal {
+        raw: raw.into(),
+        scheme,
+        host,
+        path,
+        raw_query,
+    })
 }
 
 /// Go's `URL.EscapedPath` for a path without a valid raw form.
@@ -208,7 +238,9 @@ pub(crate) fn query(raw: &str) -> Vec<(String, Vec<String>)> {
             continue;
         }
         let (k, v) = part.split_once('=').unwrap_or((part, ""));
-        let (Ok(k), Ok(v)) = (unescape(k, true), unescape(v, true)) else { continue };
+        let (Ok(k), Ok(v)) = (unescape(k, true), unescape(v, true)) else {
+            continue;
+        };
         match out.iter_mut().find(|(key, _)| *key == k) {
             Some((_, vals)) => vals.push(v),
             None => out.push((k, vec![v])),
