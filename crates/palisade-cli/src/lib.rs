@@ -12,6 +12,7 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 mod audit;
+mod cel;
 mod check;
 mod input;
 mod jsonl;
@@ -42,6 +43,9 @@ enum Command {
     /// Audit policies: the level of a request, lint, coverage table.
     #[command(subcommand)]
     Audit(audit::AuditCommand),
+    /// Kubernetes CEL: evaluate expressions as a ValidatingAdmissionPolicy would.
+    #[command(subcommand)]
+    Cel(cel::CelCommand),
     /// Answer JSON requests, one per line on stdin, one response per line on stdout.
     Jsonl,
     /// Print the version, the newest Kubernetes version and the PSS checks.
@@ -100,6 +104,7 @@ where
         Command::Check(args) => check::run_check(&args, &mut out),
         Command::Pss(PssCommand::Check(args)) => check::run_pss_check(&args, &mut out),
         Command::Audit(command) => audit::run(&command, &mut out),
+        Command::Cel(command) => cel::run(&command, &mut out),
         Command::Jsonl => jsonl::run(std::io::stdin().lock(), &mut out),
         Command::Version(args) => version(&args, &mut out),
     };

@@ -4,11 +4,13 @@
 //!
 //! - [`pss`]: Pod Security Standards (pod-security-admission);
 //! - [`audit`]: audit Policy evaluation, validation, linting and coverage tables;
+//! - [`cel`]: Kubernetes CEL: the environment per version, its libraries and evaluator;
 //! - [`core`]: manifest loading, field paths and the borrowed views the areas share;
 //! - [`protocol`]: the JSON request/response protocol behind `palisade jsonl`.
 
 pub mod protocol;
 
 pub use palisade_audit as audit;
+pub use palisade_cel as cel;
 pub use palisade_core as core;
 pub use palisade_pss as pss;

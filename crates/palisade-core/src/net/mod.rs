@@ -370,6 +370,12 @@ impl std::str::FromStr for Cidr {
     }
 }
 
+/// Go's `netip.ParseAddr` (zones allowed): whether the address is IPv4, or why it is not an
+/// address. Used for the IP literals of URLs.
+pub(crate) fn parse_go_addr(s: &str) -> Result<bool, AddrError> {
+    addr::parse_addr(s).map(|p| !p.v6)
+}
+
 /// Go's `strconv.Atoi`: an optional sign and decimal digits, within `i64`.
 fn go_atoi(s: &str) -> Option<i64> {
     let digits = s.strip_prefix(['+', '-']).unwrap_or(s);

@@ -77,7 +77,11 @@ enum Amount {
 impl Amount {
     fn to_dec(&self) -> Dec {
         match self {
-            Amount::Int(i) => Dec::from_i64(i.value, i64::from(i.scale), i.scale.wrapping_neg()),
+            Amount::Int(i) => {
+                // inf.Dec's scale is the negated scale, in int32 arithmetic.
+                let scale = i.scale.wrapping_neg();
+                Dec::from_i64(i.value, -i64::from(scale), scale)
+            }
             Amount::Dec(d) => d.clone(),
         }
     }

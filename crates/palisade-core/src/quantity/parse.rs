@@ -241,9 +241,10 @@ pub(super) fn parse(s: &str) -> Result<Quantity, QuantityError> {
     // The exact path.
     let mut amount = parse_decimal(parts.value)?;
     if base == 10 {
-        // inf.Dec: scale += -exponent (int32 arithmetic).
-        amount.scale = amount.scale.wrapping_sub(exponent);
-        amount.exponent = amount.exponent.saturating_add(i64::from(exponent));
+        // inf.Dec: scale += -exponent, in int32 arithmetic; the value follows the new scale.
+        let new_scale = amount.scale.wrapping_sub(exponent);
+        amount.exponent = amount.exponent + i64::from(amount.scale) - i64::from(new_scale);
+        amount.scale = new_scale;
     } else {
         amount = amount.mul_small(1_u64 << exponent.clamp(0, 60));
     }
@@ -284,15 +285,19 @@ fn parse_decimal(value: &str) -> Result<Dec, QuantityError> {
     if int_part.is_empty() && frac_part.is_empty() {
         return Err(QuantityError::Numeric);
     }
-    let significant = int_part.trim_start_matches('0').len() + frac_part.len();
-    if significant > 4 * MAX_DIGITS {
-        return Err(QuantityError::TooManyDigits);
-    }
     let digits: Vec<u8> = int_part
         .bytes()
         .chain(frac_part.bytes())
         .map(|b| b.wrapping_sub(b'0'))
         .collect();
+    // Leading and trailing zeros cost nothing: only the digits between them count.
+    let first = digits.iter().position(|&d| d != 0);
+    let last = digits.iter().rposition(|&d| d != 0);
+    if let (Some(f), Some(l)) = (first, last)
+        && l - f + 1 > 4 * MAX_DIGITS
+    {
+        return Err(QuantityError::TooManyDigits);
+    }
     let scale = i32::try_from(frac_part.len()).map_err(|_| QuantityError::TooManyDigits)?;
     Ok(Dec::normalized(negative, digits, -i64::from(scale), scale))
 }

@@ -149,6 +149,19 @@ fn arithmetic() {
         q("1e5000").checked_add(&q("1")),
         Err(QuantityError::TooManyDigits)
     );
+    // Zeros around the digits are free; tiny fractions round to 1n as upstream rounds them.
+    let tiny = format!("0.{}1", "0".repeat(5000));
+    assert_eq!(show(&tiny), "1n");
+    // 10^5000 is 100 × 10^4998, and upstream has no suffix for 10^4998: it prints "100".
+    assert_eq!(show(&format!("1{}", "0".repeat(5000))), "100");
+    assert_eq!(
+        Quantity::parse(&"7".repeat(4001)),
+        Err(QuantityError::TooManyDigits)
+    );
+    assert_eq!(
+        Quantity::parse(&"7".repeat(1001)),
+        Err(QuantityError::TooManyDigits)
+    );
 }
 
 #[test]
