@@ -14,3 +14,4 @@ pub use palisade_audit as audit;
 pub use palisade_cel as cel;
 pub use palisade_core as core;
 pub use palisade_pss as pss;
+pub use palisade_vap as vap;

@@ -16,6 +16,7 @@ use serde_json::{Map, Value, json};
 mod audit;
 mod cel;
 mod pss;
+mod vap;
 
 /// The version of palisade.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -112,8 +113,9 @@ fn answer(request: &Value) -> Result<Value, RequestError> {
         "pss" => pss::answer(req),
         "audit" => audit::answer(req),
         "cel" => cel::answer(req),
+        "vap" => vap::answer(req),
         other => Err(RequestError::new(format!(
-            "unknown op `{other}`: expected one of version, pss, audit, cel"
+            "unknown op `{other}`: expected one of version, pss, audit, cel, vap"
         ))),
     }
 }
@@ -147,7 +149,7 @@ mod tests {
         assert_eq!(r["id"], "a");
         assert_eq!(
             r["requestError"],
-            "unknown op `nope`: expected one of version, pss, audit, cel"
+            "unknown op `nope`: expected one of version, pss, audit, cel, vap"
         );
         let r = handle(&json!({"id": 1}));
         assert_eq!(r["requestError"], "missing field `op`");
