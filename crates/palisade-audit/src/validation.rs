@@ -137,4 +137,3 @@ fn validate_stages(stages: &[String], path: &FieldPath, errs: &mut Vec<FieldErro
         }
     }
 }
-
