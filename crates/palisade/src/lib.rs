@@ -4,6 +4,7 @@
 //!
 //! - [`pss`]: Pod Security Standards (pod-security-admission);
 //! - [`audit`]: audit Policy evaluation, validation, linting and coverage tables;
+//! - [`rbac`]: the RBAC authorizer, queries, risk analysis and escalation paths;
 //! - [`core`]: manifest loading, field paths and the borrowed views the areas share;
 //! - [`protocol`]: the JSON request/response protocol behind `palisade jsonl`.
 
@@ -12,3 +13,4 @@ pub mod protocol;
 pub use palisade_audit as audit;
 pub use palisade_core as core;
 pub use palisade_pss as pss;
+pub use palisade_rbac as rbac;
