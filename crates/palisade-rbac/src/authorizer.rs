@@ -474,6 +474,24 @@ impl Authorizer {
         }
     }
 
+    /// The namespaces (sorted) with a RoleBinding that may apply to `user`.
+    pub fn namespaces_binding(&self, user: &UserInfo) -> Vec<String> {
+        let mut out: Vec<String> = self
+            .namespace_index
+            .iter()
+            .filter(|(ns, index)| {
+                index
+                    .candidates(user)
+                    .into_iter()
+                    .filter_map(|uid| self.binding(self.binding_from_uid(uid)))
+                    .any(|b| applies_to(user, &b.subjects, ns).is_some())
+            })
+            .map(|(ns, _)| ns.clone())
+            .collect();
+        out.sort();
+        out
+    }
+
     /// Authorizes one request, as upstream's `RBACAuthorizer.Authorize`.
     pub fn authorize(&self, attrs: &Attributes) -> Decision {
         let mut errors: Vec<String> = Vec::new();

@@ -53,9 +53,14 @@ pub mod aggregate;
 pub mod attributes;
 pub mod authorizer;
 pub mod covers;
+pub mod diff;
+pub mod lint;
 pub mod load;
 pub mod matching;
 pub mod model;
+pub mod paths;
+pub mod query;
+pub mod risk;
 pub mod whocan;
 
 pub use attributes::{Attributes, UserInfo};
