@@ -16,6 +16,8 @@ mod check;
 mod input;
 mod jsonl;
 mod output;
+mod rbac;
+mod sarif;
 
 /// Everything went through and nothing violates a policy.
 pub const EXIT_OK: u8 = 0;
@@ -42,6 +44,9 @@ enum Command {
     /// Audit policies: the level of a request, lint, coverage table.
     #[command(subcommand)]
     Audit(audit::AuditCommand),
+    /// RBAC: can-i, who-can, rules, matrix, lint, analyze, paths, diff.
+    #[command(subcommand)]
+    Rbac(rbac::RbacCommand),
     /// Answer JSON requests, one per line on stdin, one response per line on stdout.
     Jsonl,
     /// Print the version, the newest Kubernetes version and the PSS checks.
@@ -100,6 +105,7 @@ where
         Command::Check(args) => check::run_check(&args, &mut out),
         Command::Pss(PssCommand::Check(args)) => check::run_pss_check(&args, &mut out),
         Command::Audit(command) => audit::run(&command, &mut out),
+        Command::Rbac(command) => rbac::run(&command, &mut out),
         Command::Jsonl => jsonl::run(std::io::stdin().lock(), &mut out),
         Command::Version(args) => version(&args, &mut out),
     };

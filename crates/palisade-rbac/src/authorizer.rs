@@ -121,72 +121,75 @@ impl SubjectIndex {
     }
 }
 
-/// The index of roles by the verbs and resources of their rules, for who-can.
+/// The index of roles by the (verb, API group, resource) triples of their rules, for who-can:
+/// a request looks up the triples that could match it (`*` or exact in each position, and
+/// `*/<subresource>`), so only roles with a rule naming it are checked.
 #[derive(Debug, Default, Clone)]
 struct RuleIndex {
-    by_verb: HashMap<String, Vec<usize>>,
-    by_resource: HashMap<String, Vec<usize>>,
+    by_triple: HashMap<String, Vec<usize>>,
     non_resource_by_verb: HashMap<String, Vec<usize>>,
+}
+
+fn triple_key(verb: &str, group: &str, resource: &str) -> String {
+    let mut k = String::with_capacity(verb.len() + group.len() + resource.len() + 2);
+    k.push_str(verb);
+    k.push('\0');
+    k.push_str(group);
+    k.push('\0');
+    k.push_str(resource);
+    k
 }
 
 impl RuleIndex {
     fn add(&mut self, role: usize, rules: &[PolicyRule]) {
-        let push = |map: &mut HashMap<String, Vec<usize>>, key: &str| {
-            let list = map.entry(key.to_owned()).or_default();
+        let push = |map: &mut HashMap<String, Vec<usize>>, key: String| {
+            let list = map.entry(key).or_default();
             if list.last() != Some(&role) {
                 list.push(role);
             }
         };
         for rule in rules {
             for v in &rule.verbs {
-                push(&mut self.by_verb, v);
                 if !rule.non_resource_urls.is_empty() {
-                    push(&mut self.non_resource_by_verb, v);
+                    push(&mut self.non_resource_by_verb, v.clone());
                 }
-            }
-            for r in &rule.resources {
-                push(&mut self.by_resource, r);
+                for g in &rule.api_groups {
+                    for r in &rule.resources {
+                        push(&mut self.by_triple, triple_key(v, g, r));
+                    }
+                }
             }
         }
     }
 
     /// Roles (unified ids) that may allow the request, ascending and deduped.
     fn candidates(&self, attrs: &Attributes) -> Vec<usize> {
-        let gather = |map: &HashMap<String, Vec<usize>>, keys: &[&str]| -> Vec<usize> {
-            let mut out = Vec::new();
-            for k in keys {
-                if let Some(list) = map.get(*k) {
+        let mut out: Vec<usize> = Vec::new();
+        if !attrs.resource_request {
+            for k in [attrs.verb.as_str(), "*"] {
+                if let Some(list) = self.non_resource_by_verb.get(k) {
                     out.extend_from_slice(list);
                 }
             }
-            out.sort_unstable();
-            out.dedup();
-            out
-        };
-        if !attrs.resource_request {
-            return gather(&self.non_resource_by_verb, &[attrs.verb.as_str(), "*"]);
-        }
-        let by_verb = gather(&self.by_verb, &[attrs.verb.as_str(), "*"]);
-        let combined = crate::matching::combined_resource(&attrs.resource, &attrs.subresource);
-        let star_sub = format!("*/{}", attrs.subresource);
-        let mut keys = vec!["*", combined.as_str()];
-        if !attrs.subresource.is_empty() {
-            keys.push(star_sub.as_str());
-        }
-        let by_resource = gather(&self.by_resource, &keys);
-        // Intersect the two sorted lists.
-        let (mut i, mut j, mut out) = (0, 0, Vec::new());
-        while let (Some(a), Some(b)) = (by_verb.get(i), by_resource.get(j)) {
-            match a.cmp(b) {
-                std::cmp::Ordering::Less => i += 1,
-                std::cmp::Ordering::Greater => j += 1,
-                std::cmp::Ordering::Equal => {
-                    out.push(*a);
-                    i += 1;
-                    j += 1;
+        } else {
+            let combined = crate::matching::combined_resource(&attrs.resource, &attrs.subresource);
+            let star_sub = format!("*/{}", attrs.subresource);
+            let mut resources = vec!["*", combined.as_str()];
+            if !attrs.subresource.is_empty() {
+                resources.push(star_sub.as_str());
+            }
+            for v in [attrs.verb.as_str(), "*"] {
+                for g in [attrs.api_group.as_str(), "*"] {
+                    for r in &resources {
+                        if let Some(list) = self.by_triple.get(&triple_key(v, g, r)) {
+                            out.extend_from_slice(list);
+                        }
+                    }
                 }
             }
         }
+        out.sort_unstable();
+        out.dedup();
         out
     }
 }
@@ -611,6 +614,21 @@ impl Authorizer {
             .map(|uid| self.binding_from_uid(uid))
             .collect();
         (ids, errors)
+    }
+}
+
+impl Authorizer {
+    /// Upstream's who-can subject list without copying: `system:masters` and the super user
+    /// are left to the caller; the subjects of every allowing binding, in order, by reference;
+    /// and the errors. [`Authorizer::who_can`] builds the owned answer from this.
+    pub fn allowed_subjects(&self, attrs: &Attributes) -> (Vec<&Subject>, Vec<String>) {
+        let (bindings, errors) = self.bindings_allowing(attrs);
+        let subjects = bindings
+            .into_iter()
+            .filter_map(|id| self.binding(id))
+            .flat_map(|b| b.subjects.iter())
+            .collect();
+        (subjects, errors)
     }
 }
 
