@@ -6,6 +6,7 @@
 pub mod field;
 pub mod json;
 pub mod load;
+pub mod meta;
 pub mod path;
 pub mod quote;
 pub mod selector;

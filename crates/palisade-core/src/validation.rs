@@ -136,6 +136,129 @@ pub fn is_valid_label_value(value: &str) -> Vec<String> {
     errs
 }
 
+const DNS1123_LABEL_FMT: &str = "[a-z0-9]([-a-z0-9]*[a-z0-9])?";
+const DNS1123_LABEL_MSG: &str = "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character";
+
+/// upstream `IsDNS1123Label`: at most 63 characters of lower-case alphanumerics and `-`,
+/// alphanumeric at both ends; a valid subdomain with dots gets `must not contain dots`.
+///
+/// ```
+/// use palisade_core::validation::is_dns1123_label;
+/// assert!(is_dns1123_label("kube-system").is_empty());
+/// assert_eq!(is_dns1123_label("a.b"), ["must not contain dots"]);
+/// ```
+pub fn is_dns1123_label(value: &str) -> Vec<String> {
+    let mut errs = Vec::new();
+    if value.len() > 63 {
+        errs.push(max_len_error(63));
+    }
+    let b = value.as_bytes();
+    let edge = |c: &u8| c.is_ascii_lowercase() || c.is_ascii_digit();
+    let ok = b.first().is_some_and(edge)
+        && b.last().is_some_and(edge)
+        && b.iter().all(|c| edge(c) || *c == b'-');
+    if !ok {
+        // Only the format message of the subdomain check matters here, not its length one.
+        let subdomain = is_dns1123_subdomain(value)
+            .iter()
+            .all(|m| m.starts_with("must be no more than"));
+        if subdomain {
+            errs.push("must not contain dots".to_owned());
+        } else {
+            errs.push(regex_error(
+                DNS1123_LABEL_MSG,
+                DNS1123_LABEL_FMT,
+                &["my-name", "123-abc"],
+            ));
+        }
+    }
+    errs
+}
+
+/// upstream `NameIsDNSLabel(name, false)`, the namespace name rule.
+pub fn name_is_dns_label(name: &str) -> Vec<String> {
+    is_dns1123_label(name)
+}
+
+/// The longest DNS-1035 label.
+pub const DNS1035_LABEL_MAX_LENGTH: usize = 63;
+const DNS1035_LABEL_FMT: &str = "[a-z]([-a-z0-9]*[a-z0-9])?";
+const DNS1035_LABEL_MSG: &str = "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character";
+
+/// upstream `IsDNS1035Label`: at most 63 characters, a lower-case letter first, lower-case
+/// alphanumerics or `-` after, an alphanumeric last.
+///
+/// ```
+/// use palisade_core::validation::is_dns1035_label;
+/// assert!(is_dns1035_label("v1beta1").is_empty());
+/// assert_eq!(is_dns1035_label("1v").len(), 1);
+/// ```
+pub fn is_dns1035_label(value: &str) -> Vec<String> {
+    let mut errs = Vec::new();
+    if value.len() > DNS1035_LABEL_MAX_LENGTH {
+        errs.push(max_len_error(DNS1035_LABEL_MAX_LENGTH));
+    }
+    let b = value.as_bytes();
+    let ok = b.first().is_some_and(u8::is_ascii_lowercase)
+        && b.last()
+            .is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        && b.iter()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'-');
+    if !ok {
+        errs.push(regex_error(
+            DNS1035_LABEL_MSG,
+            DNS1035_LABEL_FMT,
+            &["my-name", "abc-123"],
+        ));
+    }
+    errs
+}
+
+/// upstream `IsPathSegmentName` (`ValidatePathSegmentName(name, false)`): a name that can be
+/// one segment of a URL path: not `.` or `..`, without `/` or `%`.
+///
+/// ```
+/// use palisade_core::validation::is_path_segment_name;
+/// assert!(is_path_segment_name("my-config").is_empty());
+/// assert_eq!(is_path_segment_name("a/b%"), ["may not contain '/'", "may not contain '%'"]);
+/// ```
+pub fn is_path_segment_name(name: &str) -> Vec<String> {
+    if name == "." || name == ".." {
+        return vec![format!("may not be '{name}'")];
+    }
+    ["/", "%"]
+        .iter()
+        .filter(|bad| name.contains(*bad))
+        .map(|bad| format!("may not contain '{bad}'"))
+        .collect()
+}
+
+/// upstream `NameIsDNSSubdomain(name, prefix)`, the name rule of most objects: a DNS-1123
+/// subdomain. For a `generateName` prefix (`prefix == true`) a trailing `-` is allowed, which
+/// upstream checks by replacing the last two characters with `a`.
+///
+/// ```
+/// use palisade_core::validation::name_is_dns_subdomain;
+/// assert!(name_is_dns_subdomain("web-", true).is_empty());
+/// assert_eq!(name_is_dns_subdomain("web-", false).len(), 1);
+/// ```
+pub fn name_is_dns_subdomain(name: &str, prefix: bool) -> Vec<String> {
+    if prefix && name.len() > 1 && name.ends_with('-') {
+        // upstream `maskTrailingDash`: `name[:len(name)-2] + "a"`.
+        let cut = name.len() - 2;
+        let masked = name
+            .get(..cut)
+            .map(|head| format!("{head}a"))
+            .unwrap_or_else(|| {
+                // `cut` splits a multi-byte character; upstream slices bytes and the
+                // resulting invalid UTF-8 never matches the subdomain shape.
+                "\u{fffd}".to_owned()
+            });
+        return is_dns1123_subdomain(&masked);
+    }
+    is_dns1123_subdomain(name)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -179,5 +302,51 @@ mod tests {
                 )
             ]
         );
+    }
+
+    #[test]
+    fn dns1035_labels() {
+        assert!(is_dns1035_label("a").is_empty());
+        assert!(is_dns1035_label("a-1").is_empty());
+        assert_eq!(
+            is_dns1035_label("A"),
+            [
+                "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')"
+            ]
+        );
+        assert_eq!(is_dns1035_label("").len(), 1);
+        assert_eq!(is_dns1035_label("a-").len(), 1);
+        let long = is_dns1035_label(&"a".repeat(64));
+        assert_eq!(long, ["must be no more than 63 bytes"]);
+    }
+
+    #[test]
+    fn path_segment_names() {
+        assert_eq!(is_path_segment_name(".."), ["may not be '..'"]);
+        assert_eq!(is_path_segment_name("."), ["may not be '.'"]);
+        assert!(is_path_segment_name("...").is_empty());
+        assert!(is_path_segment_name("").is_empty());
+    }
+
+    #[test]
+    fn dns_subdomain_names() {
+        assert!(name_is_dns_subdomain("a.b-c", false).is_empty());
+        assert!(name_is_dns_subdomain("ab-", true).is_empty());
+        assert_eq!(name_is_dns_subdomain("-", true).len(), 1);
+        assert_eq!(name_is_dns_subdomain("", false).len(), 1);
+        assert_eq!(
+            name_is_dns_subdomain(&"a".repeat(254), false),
+            ["must be no more than 253 bytes"]
+        );
+        // Multi-byte text before the dash never panics.
+        assert_eq!(name_is_dns_subdomain("é-", true).len(), 1);
+    }
+
+    #[test]
+    fn dns1123_labels() {
+        assert_eq!(is_dns1123_label("A").len(), 1);
+        assert!(is_dns1123_label("A")[0].starts_with("a lowercase RFC 1123 label must"));
+        assert_eq!(is_dns1123_label(""), is_dns1123_label("-"));
+        assert!(is_dns1123_label("0a").is_empty());
     }
 }
