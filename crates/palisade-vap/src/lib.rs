@@ -35,6 +35,7 @@ pub mod request;
 pub mod resource;
 pub mod response;
 pub mod rules;
+pub mod validation;
 pub mod validator;
 
 pub use cluster::{ApiResource, Cluster};
