@@ -106,3 +106,6 @@ pub fn validate_binding_update(
 ) -> ValidationErrors {
     validate_binding(new)
 }
+
+#[cfg(test)]
+mod tests;
