@@ -430,4 +430,32 @@ mod tests {
             2
         );
     }
+
+    proptest::proptest! {
+        #[test]
+        fn never_panics_on_any_text(name in "\\PC{0,8}", key in ".{0,70}", value in ".{0,70}") {
+            let labels = map(&[(key.as_str(), value.as_str())]);
+            let fin = vec![key.clone()];
+            let m = MetaFields {
+                name: &name,
+                generate_name: &name,
+                namespace: &value,
+                labels: &labels,
+                annotations: &labels,
+                finalizers: &fin,
+                ..MetaFields::default()
+            };
+            let errs = validate_object_meta(&m, true, name_is_dns_subdomain, &meta_path());
+            proptest::prop_assert!(errs.iter().all(|e| !e.to_string().is_empty()));
+            let selector = LabelSelector {
+                match_labels: labels.clone(),
+                match_expressions: vec![LabelSelectorRequirement {
+                    key: key.clone(),
+                    operator: value.clone(),
+                    values: Some(vec![name.clone()]),
+                }],
+            };
+            let _ = validate_label_selector(&selector, LabelSelectorOptions::default(), &meta_path());
+        }
+    }
 }
