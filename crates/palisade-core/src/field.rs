@@ -107,6 +107,10 @@ pub enum BadValue {
     Int(i64),
     /// A boolean, shown plainly.
     Bool(bool),
+    /// A value upstream renders with `json.Marshal` (named string types such as an
+    /// `OperationType`, lists of structs), already written as Go writes it (see
+    /// [`crate::quote::go_json`]).
+    Json(String),
 }
 
 impl fmt::Display for BadValue {
@@ -118,6 +122,7 @@ impl fmt::Display for BadValue {
             BadValue::Null => f.write_str("null"),
             BadValue::Int(i) => write!(f, "{i}"),
             BadValue::Bool(b) => write!(f, "{b}"),
+            BadValue::Json(json) => f.write_str(json),
         }
     }
 }
@@ -205,6 +210,30 @@ impl FieldError {
             ErrorType::Duplicate,
             BadValue::String(value.to_owned()),
             "",
+        )
+    }
+
+    /// `field.NotSupported(path, value, valid)` for a value upstream renders as JSON (a named
+    /// string type: `"GET"`, with `<`, `>`, `&` escaped as Go's encoder does).
+    pub fn not_supported_json(field: FieldPath, value: &str, valid: &[&str]) -> Self {
+        let mut e = Self::not_supported(field, value, valid);
+        e.bad_value = BadValue::Json(crate::quote::go_json(value));
+        e
+    }
+
+    /// `field.InternalError(path, err)`: `Internal error: <detail>`.
+    pub fn internal(field: FieldPath, detail: impl Into<String>) -> Self {
+        Self::new(field, ErrorType::Internal, BadValue::Omitted, detail)
+    }
+
+    /// `field.TooMany(path, actual, max)`: `Too many: 65: must have at most 64 items`.
+    pub fn too_many(field: FieldPath, actual: usize, max: usize) -> Self {
+        let noun = if max == 1 { "item" } else { "items" };
+        Self::new(
+            field,
+            ErrorType::TooMany,
+            BadValue::Int(i64::try_from(actual).unwrap_or(i64::MAX)),
+            format!("must have at most {max} {noun}"),
         )
     }
 
@@ -313,6 +342,22 @@ mod tests {
         );
         let null = FieldError::new(path("values"), ErrorType::Invalid, BadValue::Null, "x");
         assert_eq!(null.to_string(), "values: Invalid value: null: x");
+        assert_eq!(
+            FieldError::not_supported_json(path("op"), "<GET>", &["*"]).to_string(),
+            "op: Unsupported value: \"\\u003cGET\\u003e\": supported values: \"*\""
+        );
+        assert_eq!(
+            FieldError::internal(path("x"), "boom").to_string(),
+            "x: Internal error: boom"
+        );
+        assert_eq!(
+            FieldError::too_many(path("m"), 65, 64).to_string(),
+            "m: Too many: 65: must have at most 64 items"
+        );
+        assert_eq!(
+            FieldError::too_many(path("m"), 2, 1).to_string(),
+            "m: Too many: 2: must have at most 1 item"
+        );
     }
 
     #[test]

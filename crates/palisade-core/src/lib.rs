@@ -24,6 +24,7 @@ pub mod field;
 pub mod format;
 pub mod json;
 pub mod load;
+pub mod meta;
 pub mod net;
 pub mod path;
 pub mod quantity;

@@ -39,6 +39,7 @@ pub mod resource;
 pub mod response;
 pub mod rules;
 pub mod suite;
+pub mod validation;
 pub mod validator;
 
 pub use cluster::{ApiResource, Cluster};
