@@ -8,8 +8,10 @@
 //! - [`vap`]: ValidatingAdmissionPolicy evaluation and policy test suites;
 //! - [`rbac`]: the RBAC authorizer, queries, risk analysis and escalation paths;
 //! - [`core`]: manifest loading, field paths and the borrowed views the areas share;
+//! - [`authz`]: RBAC answering CEL `authorizer` checks;
 //! - [`protocol`]: the JSON request/response protocol behind `palisade jsonl`.
 
+pub mod authz;
 pub mod protocol;
 
 pub use palisade_audit as audit;
