@@ -417,3 +417,111 @@ fn text_response(request: &AdmissionRequest, response: &AdmissionResponse) -> St
     }
     s
 }
+
+/// Whether a manifest is a ValidatingAdmissionPolicy or a binding of one.
+fn is_vap_kind(value: &Value, kind: &str) -> bool {
+    value.get("kind").and_then(Value::as_str) == Some(kind)
+        && value
+            .get("apiVersion")
+            .and_then(Value::as_str)
+            .is_some_and(|v| v.starts_with("admissionregistration.k8s.io/"))
+}
+
+/// The admission-policy section of `palisade check`: every object of the dump submitted as a
+/// CREATE to the ValidatingAdmissionPolicies and bindings found in it. Returns the text, the
+/// JSON, and whether any object is denied. Empty when the dump has no policies.
+pub(crate) fn check_section(manifests: &[palisade::core::Manifest]) -> (String, Value, bool) {
+    use palisade::vap::suite::{add_missing_namespace, create_request};
+    use palisade::vap::{
+        Admission, Cluster, ValidatingAdmissionPolicy, ValidatingAdmissionPolicyBinding,
+    };
+
+    let policies: Vec<ValidatingAdmissionPolicy> = manifests
+        .iter()
+        .filter(|m| is_vap_kind(&m.value, "ValidatingAdmissionPolicy"))
+        .filter_map(|m| serde_json::from_value(m.value.clone()).ok())
+        .collect();
+    if policies.is_empty() {
+        return (String::new(), json!({"policies": 0, "results": []}), false);
+    }
+    let bindings: Vec<ValidatingAdmissionPolicyBinding> = manifests
+        .iter()
+        .filter(|m| is_vap_kind(&m.value, "ValidatingAdmissionPolicyBinding"))
+        .filter_map(|m| serde_json::from_value(m.value.clone()).ok())
+        .collect();
+    let subjects: Vec<&palisade::core::Manifest> = manifests
+        .iter()
+        .filter(|m| {
+            !is_vap_kind(&m.value, "ValidatingAdmissionPolicy")
+                && !is_vap_kind(&m.value, "ValidatingAdmissionPolicyBinding")
+        })
+        .collect();
+    let mut namespaces: Vec<Value> = subjects
+        .iter()
+        .filter(|m| m.value.get("kind").and_then(Value::as_str) == Some("Namespace"))
+        .map(|m| m.value.clone())
+        .collect();
+    let requests: Vec<(&palisade::core::Manifest, Result<AdmissionRequest, String>)> = subjects
+        .iter()
+        .map(|m| (*m, create_request(&m.value)))
+        .collect();
+    for (_, r) in &requests {
+        if let Ok(r) = r {
+            add_missing_namespace(&mut namespaces, &r.namespace);
+        }
+    }
+    let cluster = Cluster {
+        namespaces,
+        params: subjects.iter().map(|m| m.value.clone()).collect(),
+        ..Cluster::default()
+    };
+    let admission = Admission::new(cluster, &policies, &bindings, &|p| {
+        palisade::vap::compile_cel(p, Box::new(palisade::cel::authz::NoOpinion))
+    });
+    let (mut denied, mut warned) = (0, 0);
+    let mut lines = String::new();
+    let mut results = Vec::new();
+    for (m, request) in &requests {
+        let Ok(request) = request else { continue };
+        let response = admission.admit(request);
+        if response.allowed && response.warnings.is_empty() {
+            continue;
+        }
+        let what = format!(
+            "{} {}{}",
+            request.kind.kind,
+            if request.namespace.is_empty() {
+                String::new()
+            } else {
+                format!("{}/", request.namespace)
+            },
+            request.name
+        );
+        if let Some(status) = &response.status {
+            denied += 1;
+            let _ = writeln!(lines, "  DENIED {what} ({}): {}", m.origin, status.message);
+        }
+        for w in &response.warnings {
+            let _ = writeln!(lines, "  WARNING {what} ({}): {w}", m.origin);
+        }
+        if !response.warnings.is_empty() {
+            warned += 1;
+        }
+        results.push(json!({
+            "source": m.origin.to_string(),
+            "kind": request.kind.kind,
+            "namespace": request.namespace,
+            "name": request.name,
+            "response": response,
+        }));
+    }
+    let plural =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let text = format!(
+        "admission policies: {} against {}: {denied} denied, {warned} with warnings\n{lines}\n",
+        plural(requests.len(), "object", "objects"),
+        plural(admission.policy_count(), "policy", "policies"),
+    );
+    let json = json!({"policies": admission.policy_count(), "objects": requests.len(), "results": results});
+    (text, json, denied > 0)
+}

@@ -162,3 +162,28 @@ fn the_jsonl_op_answers_like_the_api_server() {
         "Validation failed for ValidatingAdmissionPolicy 'p' with binding 'b': failed expression: object.spec.replicas < 3"
     );
 }
+
+#[test]
+fn check_applies_the_dumps_policies_to_its_objects() {
+    // examples/cluster/admission-policies.yaml: images outside registry.example.com are denied
+    // in payments (ledger-db, fraud-scorer) and warned about in web (image-resizer, edge-proxy,
+    // the ingress controller). ReplicaSets and Pods are not matched by the policy's rules.
+    let out = palisade(&["check", "examples/cluster"], None);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text.contains("admission policies: "), "{text}");
+    assert!(
+        text.contains(" against 1 policy: 2 denied, 3 with warnings\n"),
+        "{text}"
+    );
+    assert!(text.contains(
+        "DENIED StatefulSet payments/ledger-db (examples/cluster/payments/workloads.yaml#1): statefulsets.apps \"ledger-db\" is forbidden: \
+         ValidatingAdmissionPolicy 'trusted-registries.example.com' with binding 'trusted-registries-payments' denied request: \
+         untrusted images: docker.io/library/postgres:16.4-alpine, quay.io/prometheuscommunity/postgres-exporter:v0.15.0"
+    ), "{text}");
+    assert!(text.contains(
+        "WARNING DaemonSet web/ingress-nginx-controller (examples/cluster/web/workloads.yaml#7): Validation failed for \
+         ValidatingAdmissionPolicy 'trusted-registries.example.com' with binding 'trusted-registries-web': \
+         untrusted images: registry.k8s.io/ingress-nginx/controller:v1.11.3"
+    ), "{text}");
+}

@@ -5,9 +5,9 @@
 use serde::Deserialize;
 use serde_json::Value;
 
+use crate::admission::Admission;
 use crate::cel::CelValidator;
 use crate::cluster::{ApiResource, Cluster};
-use crate::dispatch::{PolicyHook, bindings_for, dispatch};
 use crate::equivalent::{EquivalentResource, EquivalentResources};
 use crate::grants::GrantsAuthorizer;
 use crate::policy::{ValidatingAdmissionPolicy, ValidatingAdmissionPolicyBinding};
@@ -105,31 +105,7 @@ impl AdmissionInput {
         &self,
         compile: &dyn Fn(&ValidatingAdmissionPolicy) -> Box<dyn Validator>,
     ) -> AdmissionResponse {
-        let cluster = self.cluster();
-        let policies: Vec<ValidatingAdmissionPolicy> = self
-            .policies
-            .iter()
-            .cloned()
-            .map(|p| p.defaulted())
-            .collect();
-        let bindings: Vec<ValidatingAdmissionPolicyBinding> = self
-            .bindings
-            .iter()
-            .cloned()
-            .map(|b| b.defaulted())
-            .collect();
-        let validators: Vec<Box<dyn Validator>> = policies.iter().map(compile).collect();
-        let hooks: Vec<PolicyHook<'_>> = policies
-            .iter()
-            .zip(&validators)
-            .map(|(policy, validator)| PolicyHook {
-                policy,
-                bindings: bindings_for(policy, &bindings),
-                validator: validator.as_ref(),
-                configuration_error: configuration_error(policy, &cluster),
-            })
-            .collect();
-        dispatch(&hooks, &self.request, &cluster)
+        Admission::new(self.cluster(), &self.policies, &self.bindings, compile).admit(&self.request)
     }
 }
 
@@ -146,12 +122,19 @@ pub fn evaluate_with_authorizer(
     input: &AdmissionInput,
     authorizer: &dyn Fn() -> Box<dyn palisade_cel::authz::Authorizer>,
 ) -> AdmissionResponse {
-    input.evaluate(&|policy| -> Box<dyn Validator> {
-        match CelValidator::compile(policy, None, authorizer()) {
-            Ok(v) => Box::new(v),
-            Err(e) => Box::new(Unusable(e.to_string())),
-        }
-    })
+    input.evaluate(&|policy| compile_cel(policy, authorizer()))
+}
+
+/// Compiles a policy for CEL evaluation in the newest environment; a policy that cannot be
+/// compiled at all evaluates to an error.
+pub fn compile_cel(
+    policy: &ValidatingAdmissionPolicy,
+    authorizer: Box<dyn palisade_cel::authz::Authorizer>,
+) -> Box<dyn Validator> {
+    match CelValidator::compile(policy, None, authorizer) {
+        Ok(v) => Box::new(v),
+        Err(e) => Box::new(Unusable(e.to_string())),
+    }
 }
 
 /// A policy that cannot be compiled at all: every evaluation is an error.

@@ -25,6 +25,7 @@
 //! assert_eq!(m.unwrap().unwrap().resource.resource, "deployments");
 //! ```
 
+pub mod admission;
 pub mod cel;
 pub mod cluster;
 pub mod dispatch;
@@ -42,10 +43,11 @@ pub mod suite;
 pub mod validation;
 pub mod validator;
 
+pub use admission::Admission;
 pub use cluster::{ApiResource, Cluster};
 pub use dispatch::{PolicyHook, dispatch};
 pub use equivalent::{EquivalentResource, EquivalentResources};
-pub use input::{AdmissionInput, evaluate, evaluate_with_authorizer};
+pub use input::{AdmissionInput, compile_cel, evaluate, evaluate_with_authorizer};
 pub use matching::{Match, MatchError, Namespaces};
 pub use policy::{
     FailurePolicy, MatchPolicy, MatchResources, ValidatingAdmissionPolicy,

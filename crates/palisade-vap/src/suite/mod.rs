@@ -34,5 +34,8 @@ mod resolve;
 mod run;
 
 pub use format::{Case, Expect, ObjectRef, Suite};
-pub use resolve::{ResolveError, ResolvedCase, ResolvedSuite, resource_for_kind};
+pub use resolve::{
+    ResolveError, ResolvedCase, ResolvedSuite, add_missing_namespace, create_request,
+    resource_for_kind,
+};
 pub use run::{CaseResult, Mismatch, SuiteReport, compare, run};

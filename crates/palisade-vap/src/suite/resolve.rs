@@ -157,7 +157,7 @@ fn from_value<T: serde::de::DeserializeOwned + Default>(v: Value) -> T {
 
 /// A namespaced object can only exist in a namespace that exists: a case's namespace that
 /// the suite does not define is added, with the label the API server puts on every namespace.
-fn add_missing_namespace(namespaces: &mut Vec<Value>, name: &str) {
+pub fn add_missing_namespace(namespaces: &mut Vec<Value>, name: &str) {
     if name.is_empty()
         || namespaces
             .iter()
@@ -209,6 +209,17 @@ fn resolve_object(r: &Option<ObjectRef>, resources: &[Value]) -> Result<Option<V
         Some(ObjectRef::Inline(v)) => Ok(Some(v.clone())),
         Some(ObjectRef::Ref(reference)) => find_resource(reference, resources).map(Some),
     }
+}
+
+/// The CREATE request that submits `object` (its resource guessed from its kind, its namespace
+/// `default` when a namespaced object names none), as `kubectl create` would send it.
+pub fn create_request(object: &Value) -> Result<AdmissionRequest, String> {
+    let case = Case {
+        name: String::new(),
+        object: Some(ObjectRef::Inline(object.clone())),
+        ..Case::default()
+    };
+    case_request(&case, &[])
 }
 
 /// The admission request of a case.
