@@ -72,14 +72,12 @@ impl CelValidator {
     ) -> Result<CelValidator, palisade_cel::k8s::UnsupportedVersion> {
         let mut env = Env::kubernetes(minor.unwrap_or(MAX_MINOR), EnvType::Stored, None)?;
         let spec = &policy.spec;
+        // Each variable sees only the variables before it (so none can refer to itself).
+        let mut variables = Vec::with_capacity(spec.variables.len());
         for v in &spec.variables {
+            variables.push((v.name.clone(), compile(&env, &v.expression)));
             env.declare_var(&format!("variables.{}", v.name));
         }
-        let variables = spec
-            .variables
-            .iter()
-            .map(|v| (v.name.clone(), compile(&env, &v.expression)))
-            .collect();
         let match_conditions = spec
             .match_conditions
             .iter()
