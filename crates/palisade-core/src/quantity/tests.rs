@@ -279,6 +279,22 @@ mod props {
         }
 
         #[test]
+        fn kept_text_is_stored_unless_it_is_the_canonical_form(
+            s in "[-+]?0?[0-9]{1,4}(\\.[0-9]{0,3})?([numkMGTPE]|[KMGTPE]i|[eE][-+]?0?[0-9]{1,2})?"
+        ) {
+            if let Ok((q, keeps)) = parse::parse_keeping(&s) {
+                let mut canonical = q.clone();
+                canonical.verbatim = None;
+                if keeps {
+                    prop_assert_eq!(q.to_string(), s.clone());
+                    prop_assert_eq!(q.verbatim.is_some(), canonical.to_string() != s);
+                } else {
+                    prop_assert!(q.verbatim.is_none());
+                }
+            }
+        }
+
+        #[test]
         fn parse_never_panics(s in "[-+0-9.eEinumkKMGTP]{0,24}") {
             if let Ok(x) = Quantity::parse(&s) {
                 let _ = x.to_string();
