@@ -193,6 +193,68 @@ fn integers_and_floats() {
 }
 
 #[test]
+fn parse_values_and_formats() {
+    use Format::{BinarySI as B, DecimalExponent as E, DecimalSI as D};
+    // From upstream's parse table: the value (as a plain decimal) and the format.
+    for (input, value, format) in [
+        ("5n", "0.000000005", D),
+        ("50k", "50000", D),
+        ("40T", "40000000000000", D),
+        ("1E", "1000000000000000000", D),
+        ("1E-3", "0.001", E),
+        ("1e3", "1000", E),
+        ("100.035k", "100035", D),
+        ("0.0005k", "0.5", D),
+        ("0.5e-2", "0.005", E),
+        ("1.3E+6", "1300000", E),
+        ("7.123456M", "7123456", D),
+        ("6.987654321G", "6987654321", D),
+        ("1.01E", "1010000000000000000", D),
+        ("3.001n", "0.000000004", D),
+        ("1.1E-9", "0.000000002", E),
+        ("0.00000012354", "0.000000124", D),
+        ("9223372036854775807Ki", "9223372036854775807", B),
+        ("100.035Ki", "102435.84", B),
+        ("0.5Mi", "524288", B),
+        ("0.025Ti", "27487790694.4", B),
+        ("0.000000000001Ki", "0.000000002", D),
+        (".0001k", "0.1", D),
+        ("1.G", "1000000000", D),
+    ] {
+        let got = q(input);
+        assert_eq!(got, q(value), "{input}");
+        assert_eq!(got.format(), format, "{input}");
+        let neg = q(&format!("-{input}"));
+        assert_eq!(neg, q(&format!("-{value}")), "-{input}");
+        assert_eq!(q(&format!("+{input}")), got, "+{input}");
+    }
+}
+
+#[test]
+fn approximate_floats_round_as_upstream() {
+    // Upstream's AsApproximateFloat64 tables.
+    let x = f64::from(7 * 1024 * 1024);
+    for (input, expect) in [
+        ("2Ki", 2048.0),
+        ("1.1Ki", 1126.4),
+        ("1Mi", 1.048576e+06),
+        ("2Gi", 2.147483648e+09),
+        ("7340032", x),
+        ("73400320", x * 10.0),
+        ("7340032e4", x * 10000.0),
+        ("7340032e8", x * 100000000.0),
+        ("734003.2", x * 1e-1),
+        ("0.07340032", x / 1e8),
+        ("9223372036854775807", 9.223372036854775807e18),
+        ("12e18", 1.2e19),
+        ("12e500", f64::INFINITY),
+        ("-12e500", f64::NEG_INFINITY),
+    ] {
+        assert_eq!(q(input).as_approximate_f64(), expect, "{input}");
+    }
+}
+
+#[test]
 fn compare_in_place_converts_the_receiver() {
     let mut a = q("5");
     assert_eq!(a.compare_in_place(&q("6")), Ordering::Less);
