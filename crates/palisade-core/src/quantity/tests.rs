@@ -277,39 +277,52 @@ mod props {
     use super::*;
     use proptest::prelude::*;
 
-    fn exact(s: &str) -> (i128, i32) {
-        // value = mantissa × 10^exp for simple decimal texts with SI suffixes.
-        let (num, exp) = match s.char_indices().find(|(_, c)| c.is_ascii_alphabetic()) {
-            Some((i, _)) => {
-                let e = match &s[i..] {
-                    "n" => -9,
-                    "u" => -6,
-                    "m" => -3,
-                    "k" => 3,
-                    "M" => 6,
-                    "G" => 9,
-                    _ => unreachable!(),
-                };
-                (&s[..i], e)
-            }
-            None => (s, 0),
-        };
+    /// The exact value of a simple quantity text as a fraction (numerator, denominator).
+    fn exact(s: &str) -> (i128, i128) {
+        let (num, mul, div): (&str, i128, i128) =
+            match s.char_indices().find(|(_, c)| c.is_ascii_alphabetic()) {
+                Some((i, _)) => {
+                    let (m, d) = match &s[i..] {
+                        "n" => (1, 1_000_000_000),
+                        "u" => (1, 1_000_000),
+                        "m" => (1, 1000),
+                        "k" => (1000, 1),
+                        "M" => (1_000_000, 1),
+                        "G" => (1_000_000_000, 1),
+                        "Ki" => (1 << 10, 1),
+                        "Mi" => (1 << 20, 1),
+                        "Gi" => (1 << 30, 1),
+                        "e-2" => (1, 100),
+                        "e4" => (10_000, 1),
+                        _ => unreachable!(),
+                    };
+                    (&s[..i], m, d)
+                }
+                None => (s, 1, 1),
+            };
         let (int, frac) = num.split_once('.').unwrap_or((num, ""));
         let m: i128 = format!("{int}{frac}").parse().unwrap();
-        (m, exp - frac.len() as i32)
+        let (num, den) = (m * mul, div * 10_i128.pow(frac.len() as u32));
+        // Upstream rounds up to whole nano-units.
+        const NANO: i128 = 1_000_000_000;
+        if den > NANO {
+            let step = den / NANO;
+            return ((num + step - 1) / step, NANO);
+        }
+        (num, den)
     }
 
-    fn cmp_exact(a: (i128, i32), b: (i128, i32)) -> Ordering {
-        let e = a.1.min(b.1);
-        let scale = |(m, x): (i128, i32)| m * 10_i128.pow((x - e) as u32);
-        scale(a).cmp(&scale(b))
+    fn cmp_exact(a: (i128, i128), b: (i128, i128)) -> Ordering {
+        (a.0 * b.1).cmp(&(b.0 * a.1))
     }
 
     fn quantity_text() -> impl Strategy<Value = String> {
         (
             0_u64..10_000_000,
             prop::option::of(0_u32..1000),
-            prop::sample::select(vec!["", "n", "u", "m", "k", "M", "G"]),
+            prop::sample::select(vec![
+                "", "n", "u", "m", "k", "M", "G", "Ki", "Mi", "Gi", "e-2", "e4",
+            ]),
         )
             .prop_map(|(i, f, s)| match f {
                 Some(f) => format!("{i}.{f:03}{s}"),
