@@ -12,10 +12,14 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 mod audit;
+mod cel;
 mod check;
 mod input;
 mod jsonl;
 mod output;
+mod rbac;
+mod sarif;
+mod vap;
 
 /// Everything went through and nothing violates a policy.
 pub const EXIT_OK: u8 = 0;
@@ -42,6 +46,15 @@ enum Command {
     /// Audit policies: the level of a request, lint, coverage table.
     #[command(subcommand)]
     Audit(audit::AuditCommand),
+    /// Kubernetes CEL: evaluate expressions as a ValidatingAdmissionPolicy would.
+    #[command(subcommand)]
+    Cel(cel::CelCommand),
+    /// ValidatingAdmissionPolicy: run policy test suites, evaluate one request.
+    #[command(subcommand)]
+    Vap(vap::VapCommand),
+    /// RBAC: can-i, who-can, rules, matrix, lint, analyze, paths, diff.
+    #[command(subcommand)]
+    Rbac(rbac::RbacCommand),
     /// Answer JSON requests, one per line on stdin, one response per line on stdout.
     Jsonl,
     /// Print the version, the newest Kubernetes version and the PSS checks.
@@ -100,6 +113,9 @@ where
         Command::Check(args) => check::run_check(&args, &mut out),
         Command::Pss(PssCommand::Check(args)) => check::run_pss_check(&args, &mut out),
         Command::Audit(command) => audit::run(&command, &mut out),
+        Command::Cel(command) => cel::run(&command, &mut out),
+        Command::Vap(command) => vap::run_command(&command, &mut out),
+        Command::Rbac(command) => rbac::run(&command, &mut out),
         Command::Jsonl => jsonl::run(std::io::stdin().lock(), &mut out),
         Command::Version(args) => version(&args, &mut out),
     };

@@ -6,7 +6,9 @@
 //! - [`net`]: IP addresses and CIDR prefixes as the CEL `ip()`/`cidr()` read them, and Go's
 //!   `net.ParseCIDR`;
 //! - [`semver`]: semantic versions; [`url`]: URLs as Go's `net/url` reads them;
-//! - [`validation`]: apimachinery's name and label validators; [`format`](mod@format): the CEL named formats.
+//! - [`validation`]: apimachinery's name and label validators; [`format`](mod@format): the CEL
+//!   named formats;
+//! - [`field`]: field errors as apimachinery prints them; [`selector`]: label selectors.
 //!
 //! ```
 //! use palisade_core::net::Cidr;
@@ -19,13 +21,16 @@
 //!
 //! Most users want the `palisade` facade crate, which re-exports what they need from here.
 
+pub mod field;
 pub mod format;
 pub mod json;
 pub mod load;
+pub mod meta;
 pub mod net;
 pub mod path;
 pub mod quantity;
 pub mod quote;
+pub mod selector;
 pub mod semver;
 pub mod url;
 pub mod validation;

@@ -75,6 +75,41 @@ fn go_printable(c: char) -> bool {
     !(control || separator || format || private_use || noncharacter)
 }
 
+/// Writes a JSON value as Go's `encoding/json` `Marshal` does for the same data: compact, with
+/// `<`, `>`, `&`, U+2028 and U+2029 escaped as `\u003c`, `\u003e`, `\u0026`, `\u2028`, `\u2029`.
+/// Fields keep the order serde writes them in: declare a struct's fields in the Go struct's
+/// order (Go sorts the keys of a `map`, as `serde_json::Value` objects are).
+///
+/// ```
+/// let v = serde_json::json!({"message": "a < b & c"});
+/// assert_eq!(palisade_core::quote::go_json(&v), r#"{"message":"a \u003c b \u0026 c"}"#);
+/// ```
+pub fn go_json<T: serde::Serialize + ?Sized>(value: &T) -> String {
+    go_html_escape(&serde_json::to_string(value).unwrap_or_default())
+}
+
+/// A list of strings as Go's `json.Marshal` writes a `[]string` (see [`go_json`]).
+pub fn go_json_strings(items: &[String]) -> String {
+    go_json(items)
+}
+
+/// Escapes the characters Go's JSON encoder escapes for HTML safety. Those characters only ever
+/// occur inside JSON strings, so the escape keeps the JSON valid and equal in meaning.
+fn go_html_escape(json: &str) -> String {
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        match c {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            '\u{2028}' => out.push_str("\\u2028"),
+            '\u{2029}' => out.push_str("\\u2029"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::GoQuoted;

@@ -297,6 +297,25 @@ pub fn name_is_dns1035_label(name: &str, prefix: bool) -> Vec<String> {
     is_dns1035_label(name)
 }
 
+/// upstream `IsPathSegmentName` (`ValidatePathSegmentName(name, false)`): a name that can be
+/// one segment of a URL path: not `.` or `..`, without `/` or `%`.
+///
+/// ```
+/// use palisade_core::validation::is_path_segment_name;
+/// assert!(is_path_segment_name("my-config").is_empty());
+/// assert_eq!(is_path_segment_name("a/b%"), ["may not contain '/'", "may not contain '%'"]);
+/// ```
+pub fn is_path_segment_name(name: &str) -> Vec<String> {
+    if name == "." || name == ".." {
+        return vec![format!("may not be '{name}'")];
+    }
+    ["/", "%"]
+        .iter()
+        .filter(|bad| name.contains(*bad))
+        .map(|bad| format!("may not contain '{bad}'"))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
