@@ -5,7 +5,6 @@
 pub mod activation;
 mod lib;
 pub mod types;
-mod url;
 
 use crate::env::{Env, Macros};
 
