@@ -91,7 +91,7 @@ fn validate_rule(rule: &RawRule, path: &FieldPath, errs: &mut Vec<FieldError>) {
     let resources = path.clone().child("resources");
     for gr in &rule.resources {
         if !gr.group.is_empty() && gr.group != "*" {
-            let msgs = dns1123_subdomain(&gr.group);
+            let msgs = palisade_core::validation::is_dns1123_subdomain(&gr.group);
             if !msgs.is_empty() {
                 errs.push(FieldError::new(
                     resources.clone().child("group"),
@@ -136,24 +136,4 @@ fn validate_stages(stages: &[String], path: &FieldPath, errs: &mut Vec<FieldErro
             ));
         }
     }
-}
-
-const DNS1123_SUBDOMAIN_MESSAGE: &str = "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')";
-
-/// apimachinery `IsDNS1123Subdomain`: the length message, then the format message.
-fn dns1123_subdomain(value: &str) -> Vec<String> {
-    let mut msgs = Vec::new();
-    if value.len() > 253 {
-        msgs.push("must be no more than 253 characters".to_owned());
-    }
-    let label_ok = |label: &str| {
-        let alnum = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit();
-        label.chars().next().is_some_and(alnum)
-            && label.chars().next_back().is_some_and(alnum)
-            && label.chars().all(|c| alnum(c) || c == '-')
-    };
-    if !value.split('.').all(label_ok) {
-        msgs.push(DNS1123_SUBDOMAIN_MESSAGE.to_owned());
-    }
-    msgs
 }

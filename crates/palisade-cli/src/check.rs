@@ -156,20 +156,29 @@ fn run(
     // Audit policies among the manifests are linted; their section comes first so the PSS
     // summary stays the last line.
     let audit = (areas == Areas::All).then(|| crate::audit::check_section(&manifests));
+    // RBAC risk findings and lint, also before the PSS summary; high or critical findings fail.
+    let rbac = (areas == Areas::All).then(|| crate::rbac::check_section(&manifests));
     let written = match common.output {
         Format::Text => {
             let audit_text = audit
                 .as_ref()
                 .map(|(text, _)| text.as_str())
                 .unwrap_or_default();
+            let rbac_text = rbac
+                .as_ref()
+                .map(|(text, _, _)| text.as_str())
+                .unwrap_or_default();
             let pss_text = render_text(&report, &manifests, level_version.is_some());
-            out.write_all(format!("{audit_text}{pss_text}").as_bytes())
+            out.write_all(format!("{audit_text}{rbac_text}{pss_text}").as_bytes())
                 .is_ok()
         }
         format => {
             let mut report_json = json!({ "pss": to_json(&report, &manifests) });
             if let (Some((_, audit_json)), Some(fields)) = (audit, report_json.as_object_mut()) {
                 fields.insert("audit".into(), audit_json);
+            }
+            if let (Some((_, rbac_json, _)), Some(fields)) = (&rbac, report_json.as_object_mut()) {
+                fields.insert("rbac".into(), rbac_json.clone());
             }
             output::write_value(out, format, &report_json) == EXIT_OK
         }
@@ -179,7 +188,7 @@ fn run(
     }
     if !report.errors.is_empty() {
         EXIT_USAGE
-    } else if report.violates_enforce() {
+    } else if report.violates_enforce() || rbac.as_ref().is_some_and(|(_, _, fail)| *fail) {
         EXIT_VIOLATIONS
     } else {
         EXIT_OK

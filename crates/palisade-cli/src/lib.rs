@@ -17,6 +17,9 @@ mod check;
 mod input;
 mod jsonl;
 mod output;
+mod rbac;
+mod sarif;
+mod vap;
 
 /// Everything went through and nothing violates a policy.
 pub const EXIT_OK: u8 = 0;
@@ -46,6 +49,12 @@ enum Command {
     /// Kubernetes CEL: evaluate expressions as a ValidatingAdmissionPolicy would.
     #[command(subcommand)]
     Cel(cel::CelCommand),
+    /// ValidatingAdmissionPolicy: run policy test suites, evaluate one request.
+    #[command(subcommand)]
+    Vap(vap::VapCommand),
+    /// RBAC: can-i, who-can, rules, matrix, lint, analyze, paths, diff.
+    #[command(subcommand)]
+    Rbac(rbac::RbacCommand),
     /// Answer JSON requests, one per line on stdin, one response per line on stdout.
     Jsonl,
     /// Print the version, the newest Kubernetes version and the PSS checks.
@@ -105,6 +114,8 @@ where
         Command::Pss(PssCommand::Check(args)) => check::run_pss_check(&args, &mut out),
         Command::Audit(command) => audit::run(&command, &mut out),
         Command::Cel(command) => cel::run(&command, &mut out),
+        Command::Vap(command) => vap::run_command(&command, &mut out),
+        Command::Rbac(command) => rbac::run(&command, &mut out),
         Command::Jsonl => jsonl::run(std::io::stdin().lock(), &mut out),
         Command::Version(args) => version(&args, &mut out),
     };

@@ -108,7 +108,7 @@ impl Exemptions {
         validate_list(
             &self.namespaces,
             "namespaces",
-            dns1123_label_errors,
+            palisade_core::validation::is_dns1123_label,
             |field, value, detail| ValidationError::InvalidNamespace {
                 field,
                 value,
@@ -120,7 +120,7 @@ impl Exemptions {
         validate_list(
             &self.runtime_classes,
             "runtimeClasses",
-            dns1123_subdomain_errors,
+            palisade_core::validation::is_dns1123_subdomain,
             |field, value, detail| ValidationError::InvalidRuntimeClass {
                 field,
                 value,
@@ -134,7 +134,7 @@ impl Exemptions {
             "usernames",
             |name| {
                 if name.is_empty() {
-                    vec!["username must not be empty"]
+                    vec!["username must not be empty".to_owned()]
                 } else {
                     Vec::new()
                 }
@@ -153,7 +153,7 @@ impl Exemptions {
 fn validate_list<'s>(
     values: &'s [String],
     list: &str,
-    check: impl Fn(&str) -> Vec<&'static str>,
+    check: impl Fn(&str) -> Vec<String>,
     invalid: impl Fn(FieldPath, String, String) -> ValidationError,
     duplicate: impl Fn(FieldPath, String) -> ValidationError,
     errors: &mut Vec<ValidationError>,
@@ -170,56 +170,6 @@ fn validate_list<'s>(
             valid.push(value);
         }
     }
-}
-
-const DNS1123_LABEL_MAX_LENGTH: usize = 63;
-const DNS1123_SUBDOMAIN_MAX_LENGTH: usize = 253;
-const DNS1123_LABEL_ERROR: &str = "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')";
-const DNS1123_SUBDOMAIN_ERROR: &str = "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')";
-
-/// `^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`
-fn is_dns1123_label(s: &str) -> bool {
-    let bytes = s.as_bytes();
-    let alnum = |b: &u8| b.is_ascii_lowercase() || b.is_ascii_digit();
-    match (bytes.first(), bytes.last()) {
-        (Some(first), Some(last)) => {
-            alnum(first) && alnum(last) && bytes.iter().all(|b| alnum(b) || *b == b'-')
-        }
-        _ => false,
-    }
-}
-
-/// `^label(\.label)*$`
-fn is_dns1123_subdomain(s: &str) -> bool {
-    s.split('.').all(is_dns1123_label)
-}
-
-/// Upstream `validation.IsDNS1123Label` (via `ValidateNamespaceName`).
-fn dns1123_label_errors(s: &str) -> Vec<&'static str> {
-    let mut errors = Vec::new();
-    if s.len() > DNS1123_LABEL_MAX_LENGTH {
-        errors.push("must be no more than 63 characters");
-    }
-    if !is_dns1123_label(s) {
-        if is_dns1123_subdomain(s) {
-            errors.push("must not contain dots");
-        } else {
-            errors.push(DNS1123_LABEL_ERROR);
-        }
-    }
-    errors
-}
-
-/// Upstream `validation.IsDNS1123Subdomain` (via `NameIsDNSSubdomain`).
-fn dns1123_subdomain_errors(s: &str) -> Vec<&'static str> {
-    let mut errors = Vec::new();
-    if s.len() > DNS1123_SUBDOMAIN_MAX_LENGTH {
-        errors.push("must be no more than 253 characters");
-    }
-    if !is_dns1123_subdomain(s) {
-        errors.push(DNS1123_SUBDOMAIN_ERROR);
-    }
-    errors
 }
 
 /// The string fields of `defaults`, in upstream's decoding struct order.

@@ -5,9 +5,11 @@
 use serde::Deserialize;
 use serde_json::Value;
 
+use crate::cel::CelValidator;
 use crate::cluster::{ApiResource, Cluster};
 use crate::dispatch::{PolicyHook, bindings_for, dispatch};
 use crate::equivalent::{EquivalentResource, EquivalentResources};
+use crate::grants::GrantsAuthorizer;
 use crate::policy::{ValidatingAdmissionPolicy, ValidatingAdmissionPolicyBinding};
 use crate::request::AdmissionRequest;
 use crate::resource::{GroupVersionKind, GroupVersionResource};
@@ -61,6 +63,9 @@ pub struct AdmissionInput {
     /// Resources served at several versions.
     #[serde(default)]
     pub equivalent_resources: Vec<EquivalentResourceGroup>,
+    /// Cluster-wide RBAC rules per user, answering CEL `authorizer` checks.
+    #[serde(default)]
+    pub authorizer: Option<GrantsAuthorizer>,
     /// The admission request.
     pub request: AdmissionRequest,
 }
@@ -125,6 +130,45 @@ impl AdmissionInput {
             })
             .collect();
         dispatch(&hooks, &self.request, &cluster)
+    }
+}
+
+/// Evaluates `input` as the API server does, with the CEL evaluation of each policy in the
+/// newest Kubernetes environment and `input.authorizer` (or no opinion) answering
+/// `authorizer` checks.
+pub fn evaluate(input: &AdmissionInput) -> AdmissionResponse {
+    let grants = input.authorizer.clone().unwrap_or_default();
+    evaluate_with_authorizer(input, &|| Box::new(grants.clone()))
+}
+
+/// Evaluates `input` with `authorizer` making the authorizer each compiled policy asks.
+pub fn evaluate_with_authorizer(
+    input: &AdmissionInput,
+    authorizer: &dyn Fn() -> Box<dyn palisade_cel::authz::Authorizer>,
+) -> AdmissionResponse {
+    input.evaluate(&|policy| -> Box<dyn Validator> {
+        match CelValidator::compile(policy, None, authorizer()) {
+            Ok(v) => Box::new(v),
+            Err(e) => Box::new(Unusable(e.to_string())),
+        }
+    })
+}
+
+/// A policy that cannot be compiled at all: every evaluation is an error.
+struct Unusable(String);
+
+impl Validator for Unusable {
+    fn validate(
+        &self,
+        _: &crate::validator::ValidateInput<'_>,
+    ) -> crate::validator::ValidateResult {
+        crate::validator::ValidateResult {
+            decisions: vec![crate::validator::PolicyDecision::for_error(
+                true,
+                self.0.clone(),
+            )],
+            audit_annotations: Vec::new(),
+        }
     }
 }
 

@@ -25,9 +25,11 @@
 //! assert_eq!(m.unwrap().unwrap().resource.resource, "deployments");
 //! ```
 
+pub mod cel;
 pub mod cluster;
 pub mod dispatch;
 pub mod equivalent;
+pub mod grants;
 pub mod input;
 pub mod matching;
 pub mod params;
@@ -42,7 +44,7 @@ pub mod validator;
 pub use cluster::{ApiResource, Cluster};
 pub use dispatch::{PolicyHook, dispatch};
 pub use equivalent::{EquivalentResource, EquivalentResources};
-pub use input::AdmissionInput;
+pub use input::{AdmissionInput, evaluate, evaluate_with_authorizer};
 pub use matching::{Match, MatchError, Namespaces};
 pub use policy::{
     FailurePolicy, MatchPolicy, MatchResources, ValidatingAdmissionPolicy,

@@ -5,6 +5,8 @@
 //! - [`pss`]: Pod Security Standards (pod-security-admission);
 //! - [`audit`]: audit Policy evaluation, validation, linting and coverage tables;
 //! - [`cel`]: Kubernetes CEL: the environment per version, its libraries and evaluator;
+//! - [`vap`]: ValidatingAdmissionPolicy evaluation and policy test suites;
+//! - [`rbac`]: the RBAC authorizer, queries, risk analysis and escalation paths;
 //! - [`core`]: manifest loading, field paths and the borrowed views the areas share;
 //! - [`protocol`]: the JSON request/response protocol behind `palisade jsonl`.
 
@@ -14,3 +16,5 @@ pub use palisade_audit as audit;
 pub use palisade_cel as cel;
 pub use palisade_core as core;
 pub use palisade_pss as pss;
+pub use palisade_rbac as rbac;
+pub use palisade_vap as vap;

@@ -16,6 +16,8 @@ use serde_json::{Map, Value, json};
 mod audit;
 mod cel;
 mod pss;
+mod rbac;
+mod vap;
 
 /// The version of palisade.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -112,8 +114,10 @@ fn answer(request: &Value) -> Result<Value, RequestError> {
         "pss" => pss::answer(req),
         "audit" => audit::answer(req),
         "cel" => cel::answer(req),
+        "vap" => vap::answer(req),
+        "rbac" => rbac::answer(req),
         other => Err(RequestError::new(format!(
-            "unknown op `{other}`: expected one of version, pss, audit, cel"
+            "unknown op `{other}`: expected one of version, pss, audit, cel, vap, rbac"
         ))),
     }
 }
@@ -147,7 +151,7 @@ mod tests {
         assert_eq!(r["id"], "a");
         assert_eq!(
             r["requestError"],
-            "unknown op `nope`: expected one of version, pss, audit, cel"
+            "unknown op `nope`: expected one of version, pss, audit, cel, vap, rbac"
         );
         let r = handle(&json!({"id": 1}));
         assert_eq!(r["requestError"], "missing field `op`");
