@@ -67,6 +67,10 @@ pub(crate) enum Node {
     Error(Arc<str>),
 }
 
+/// The stack of the thread that parses and compiles an expression.
+#[cfg(not(target_arch = "wasm32"))]
+const COMPILE_STACK: usize = 256 << 20;
+
 /// A compiled expression, ready to evaluate any number of times.
 pub struct Program {
     root: Node,
@@ -96,7 +100,29 @@ pub struct Evaluation<'a> {
 
 impl Program {
     /// Compiles `source` in `env`.
+    ///
+    /// Parsing recurses deeply for nested input (the ANTLR grammar has a dozen rules per
+    /// level), so on platforms with threads the work runs on a thread of its own with a large
+    /// stack; nesting beyond the parser's limits is a compile error, never a stack overflow.
     pub fn compile(env: &Env, source: &str) -> Result<Program, CompileError> {
+        #[cfg(not(target_arch = "wasm32"))]
+        {
+            let on_big_stack = std::thread::scope(|scope| {
+                std::thread::Builder::new()
+                    .name("palisade-cel-compile".into())
+                    .stack_size(COMPILE_STACK)
+                    .spawn_scoped(scope, || Program::compile_here(env, source))
+                    .ok()
+                    .and_then(|handle| handle.join().ok())
+            });
+            if let Some(result) = on_big_stack {
+                return result;
+            }
+        }
+        Program::compile_here(env, source)
+    }
+
+    fn compile_here(env: &Env, source: &str) -> Result<Program, CompileError> {
         let parsed = crate::parse::parse(env, source)?;
         let (ast, source_info) = parsed;
         let mut c = Compiler {

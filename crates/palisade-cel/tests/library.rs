@@ -284,3 +284,27 @@ fn cost_is_counted_and_limited() {
         "operation cancelled: actual cost limit exceeded"
     );
 }
+
+#[test]
+fn nesting_at_the_limit_compiles_on_a_default_test_thread() {
+    let env = k8s();
+    let nested = format!("{}1{}", "(".repeat(100), ")".repeat(100));
+    assert!(Program::compile(&env, &nested).is_ok());
+    let lists = format!("{}1{}", "[".repeat(100), "]".repeat(100));
+    assert!(Program::compile(&env, &lists).is_ok());
+    let too_deep = format!("{}1{}", "(".repeat(101), ")".repeat(101));
+    assert!(
+        Program::compile(&env, &too_deep)
+            .unwrap_err()
+            .to_string()
+            .contains("recursion limit")
+    );
+    let chain = vec!["1"; 200].join(" + ");
+    let program = Program::compile(&env, &chain).unwrap();
+    assert_eq!(
+        to_json(&program.eval(&|_| None, &NoOpinion).result.unwrap()),
+        json!(200)
+    );
+    let nots = format!("{}true", "!".repeat(100));
+    assert!(Program::compile(&env, &nots).is_ok());
+}
