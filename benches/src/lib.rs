@@ -31,3 +31,37 @@ pub fn violating_pod_json() -> Vec<u8> {
     value["spec"]["volumes"][1] = serde_json::json!({"name": "tmp", "hostPath": {"path": "/tmp"}});
     serde_json::to_vec(&value).unwrap_or_default()
 }
+
+/// A Deployment (about 4 KB compact) whose pod template is the restricted pod's spec.
+pub fn deployment() -> serde_json::Value {
+    let pod: serde_json::Value = serde_json::from_str(RESTRICTED_POD_PRETTY).unwrap();
+    let labels = pod["metadata"]["labels"].clone();
+    serde_json::json!({
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
+        "metadata": {"name": "checkout", "namespace": "payments", "labels": labels,
+            "annotations": pod["metadata"]["annotations"].clone(), "generation": 7,
+            "uid": "3f1c2a8e-3b1d-4c7a-9e2f-8d6b4a1c0e11"},
+        "spec": {
+            "replicas": 3,
+            "revisionHistoryLimit": 10,
+            "selector": {"matchLabels": {"app.kubernetes.io/name": "checkout"}},
+            "strategy": {"type": "RollingUpdate", "rollingUpdate": {"maxSurge": "25%", "maxUnavailable": "25%"}},
+            "template": {"metadata": {"labels": labels}, "spec": pod["spec"].clone()}
+        }
+    })
+}
+
+/// Ten realistic ValidatingAdmissionPolicy expressions over a Deployment.
+pub const VAP_EXPRESSIONS: [&str; 10] = [
+    "object.spec.replicas <= 5",
+    "object.spec.template.spec.containers.all(c, c.image.startsWith('registry.example.com/'))",
+    "object.spec.template.spec.containers.all(c, c.image.matches('^[a-z0-9.-]+/[a-z0-9./-]+:[a-zA-Z0-9._-]+$'))",
+    "object.spec.template.spec.containers.all(c, quantity(c.resources.limits.memory).isLessThan(quantity('1Gi')))",
+    "'app.kubernetes.io/name' in object.metadata.labels && object.metadata.labels['app.kubernetes.io/name'] == object.spec.selector.matchLabels['app.kubernetes.io/name']",
+    "object.spec.template.spec.?securityContext.?runAsNonRoot.orValue(false) == true",
+    "object.spec.template.spec.containers.all(c, has(c.securityContext) && c.securityContext.allowPrivilegeEscalation == false)",
+    "object.spec.template.spec.containers.exists(c, c.ports.exists(p, p.containerPort == 8080))",
+    "object.metadata.labels.all(k, k.size() < 64 && object.metadata.labels[k].size() < 64)",
+    "size(object.spec.template.spec.volumes) <= 10 && object.spec.template.spec.volumes.all(v, !has(v.hostPath))",
+];

@@ -56,6 +56,8 @@ pub struct Env {
     pub(crate) k8s_minor: Option<u32>,
     /// Whether `has()` adds to the cost (cel-go's default; Kubernetes turns it off).
     pub(crate) presence_test_cost: bool,
+    /// Whether `net.IP` and `net.CIDR` name types (the network extension).
+    pub(crate) network_types: bool,
 }
 
 /// Extension libraries of the plain CEL environment.
@@ -123,6 +125,7 @@ impl Env {
             cost_limit: None,
             k8s_minor: None,
             presence_test_cost: true,
+            network_types: false,
         };
         crate::stdlib::register(&mut env);
         crate::ext::comprehensions::register(&mut env);
@@ -150,7 +153,10 @@ impl Env {
                 crate::ext::comprehensions::register(self);
             }
             Extension::Block => self.macros.block = true,
-            Extension::Network => {}
+            Extension::Network => {
+                self.network_types = true;
+                crate::k8s::register_network(self);
+            }
         }
     }
 

@@ -20,6 +20,12 @@ pub(crate) fn parse(env: &Env, source: &str) -> Result<(IdedExpr, SourceInfo), C
             }],
         });
     }
+    if let Some(issue) = too_deep(source) {
+        return Err(CompileError::Invalid {
+            text: source.to_string(),
+            issues: vec![issue],
+        });
+    }
     let parser = cel::Env::default()
         .with_optional_support(env.optional_syntax)
         .parser()
@@ -56,4 +62,59 @@ pub(crate) fn parse(env: &Env, source: &str) -> Result<(IdedExpr, SourceInfo), C
             }],
         }),
     }
+}
+
+/// The deepest bracket nesting and the longest operator chain the parser is handed; deeper input
+/// is rejected before parsing, so that parsing never exhausts the stack.
+const MAX_NESTING: usize = 100;
+const MAX_OPERATORS: usize = 1000;
+
+/// An error for input nested deeper than [`MAX_NESTING`] or with more than [`MAX_OPERATORS`]
+/// operators, found by a lexical scan that skips string literals.
+fn too_deep(source: &str) -> Option<Issue> {
+    let mut depth = 0usize;
+    let mut unary_run = 0usize;
+    let mut operators = 0usize;
+    let mut line = 1;
+    let mut column = 0;
+    let mut quote: Option<char> = None;
+    let mut escaped = false;
+    for c in source.chars() {
+        column += 1;
+        if c == '\n' {
+            line += 1;
+            column = 0;
+        }
+        if let Some(q) = quote {
+            if escaped {
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == q {
+                quote = None;
+            }
+            continue;
+        }
+        match c {
+            '"' | '\'' => quote = Some(c),
+            '(' | '[' | '{' => depth += 1,
+            ')' | ']' | '}' => depth = depth.saturating_sub(1),
+            '+' | '*' | '/' | '%' | '<' | '>' | '=' | '&' | '|' | '?' => operators += 1,
+            _ => {}
+        }
+        if c == '!' || c == '-' {
+            unary_run += 1;
+            operators += 1;
+        } else if !c.is_whitespace() {
+            unary_run = 0;
+        }
+        if depth > MAX_NESTING || unary_run > MAX_NESTING || operators > MAX_OPERATORS {
+            return Some(Issue {
+                line,
+                column,
+                message: format!("expression recursion limit exceeded: {MAX_NESTING}"),
+            });
+        }
+    }
+    None
 }

@@ -67,6 +67,10 @@ pub(crate) enum Node {
     Error(Arc<str>),
 }
 
+/// The stack of the thread that parses and compiles an expression.
+#[cfg(not(target_arch = "wasm32"))]
+const COMPILE_STACK: usize = 256 << 20;
+
 /// A compiled expression, ready to evaluate any number of times.
 pub struct Program {
     root: Node,
@@ -96,7 +100,29 @@ pub struct Evaluation<'a> {
 
 impl Program {
     /// Compiles `source` in `env`.
+    ///
+    /// Parsing recurses deeply for nested input (the ANTLR grammar has a dozen rules per
+    /// level), so on platforms with threads the work runs on a thread of its own with a large
+    /// stack; nesting beyond the parser's limits is a compile error, never a stack overflow.
     pub fn compile(env: &Env, source: &str) -> Result<Program, CompileError> {
+        #[cfg(not(target_arch = "wasm32"))]
+        {
+            let on_big_stack = std::thread::scope(|scope| {
+                std::thread::Builder::new()
+                    .name("palisade-cel-compile".into())
+                    .stack_size(COMPILE_STACK)
+                    .spawn_scoped(scope, || Program::compile_here(env, source))
+                    .ok()
+                    .and_then(|handle| handle.join().ok())
+            });
+            if let Some(result) = on_big_stack {
+                return result;
+            }
+        }
+        Program::compile_here(env, source)
+    }
+
+    fn compile_here(env: &Env, source: &str) -> Result<Program, CompileError> {
         let parsed = crate::parse::parse(env, source)?;
         let (ast, source_info) = parsed;
         let mut c = Compiler {
@@ -149,11 +175,11 @@ impl Program {
         resolve: &dyn Fn(&str) -> Option<Value<'a>>,
         authorizer: &dyn crate::authz::Authorizer,
     ) -> Evaluation<'a> {
-        let globals: Vec<Option<Value<'a>>> = self.vars.iter().map(|n| resolve(n)).collect();
         let mut m = Machine {
-            globals: &globals,
+            resolve,
             vars: &self.vars,
             locals: Vec::new(),
+            args: Vec::new(),
             cost: 0,
             limit: self.cost_limit,
             rt: Rt {
@@ -359,13 +385,14 @@ impl Compiler<'_> {
                     .map(|i| list.optional_indices.contains(&i))
                     .collect();
                 if self.env.homogeneous_literals {
-                    let plain: Vec<&Node> = elems
+                    let plain: Vec<&IdedExpr> = list
+                        .elements
                         .iter()
                         .enumerate()
                         .filter(|(i, _)| !list.optional_indices.contains(i))
-                        .map(|(_, n)| n)
+                        .map(|(_, x)| x)
                         .collect();
-                    self.check_homogeneous_refs(e.id, &plain);
+                    self.check_homogeneous(&plain);
                 }
                 if !opt.iter().any(|b| *b)
                     && elems.iter().all(|n| matches!(n, Node::Const(_)))
@@ -404,14 +431,22 @@ impl Compiler<'_> {
                     }
                 }
                 if self.env.homogeneous_literals {
-                    let keys: Vec<&Node> = entries.iter().map(|(k, _, _)| k).collect();
-                    let vals: Vec<&Node> = entries
+                    let pairs: Vec<&cel::common::ast::MapEntryExpr> = map
+                        .entries
                         .iter()
-                        .filter(|(_, _, o)| !o)
-                        .map(|(_, v, _)| v)
+                        .filter_map(|ent| match &ent.expr {
+                            EntryExpr::MapEntry(me) => Some(me),
+                            EntryExpr::StructField(_) => None,
+                        })
                         .collect();
-                    self.check_homogeneous_refs(e.id, &keys);
-                    self.check_homogeneous_refs(e.id, &vals);
+                    let keys: Vec<&IdedExpr> = pairs.iter().map(|me| &me.key).collect();
+                    let vals: Vec<&IdedExpr> = pairs
+                        .iter()
+                        .filter(|me| !me.optional)
+                        .map(|me| &me.value)
+                        .collect();
+                    self.check_homogeneous(&keys);
+                    self.check_homogeneous(&vals);
                 }
                 if entries.iter().all(|(k, v, o)| {
                     !o && matches!(k, Node::Const(_)) && matches!(v, Node::Const(_))
@@ -466,20 +501,30 @@ impl Compiler<'_> {
         }
     }
 
-    fn check_homogeneous_refs(&mut self, id: u64, elems: &[&Node]) {
-        let mut first: Option<&str> = None;
-        for n in elems {
-            if let Node::Const(v) = n {
-                let t = v.type_name();
-                match first {
-                    None => first = Some(t),
-                    Some(f) if f != t => {
-                        let msg = format!("type mismatch: {t} != {f}");
-                        let _ = self.error(id, msg);
-                        return;
-                    }
-                    _ => {}
+    /// Kubernetes' HomogeneousAggregateLiterals: literal elements of one list or map literal
+    /// must have one type.
+    fn check_homogeneous(&mut self, elems: &[&IdedExpr]) {
+        let mut first: Option<&'static str> = None;
+        for x in elems {
+            let t = match &x.expr {
+                Expr::Literal(l) => match l {
+                    LiteralValue::Boolean(_) => "bool",
+                    LiteralValue::Bytes(_) => "bytes",
+                    LiteralValue::Double(_) => "double",
+                    LiteralValue::Int(_) => "int",
+                    LiteralValue::Null => "null_type",
+                    LiteralValue::String(_) => "string",
+                    LiteralValue::UInt(_) => "uint",
+                },
+                _ => continue,
+            };
+            match first {
+                None => first = Some(t),
+                Some(f) if f != t => {
+                    let _ = self.error(x.id, format!("expected type '{f}' but found '{t}'"));
+                    return;
                 }
+                _ => {}
             }
         }
     }
@@ -859,9 +904,11 @@ fn literal(l: &LiteralValue) -> Value<'static> {
 }
 
 struct Machine<'g, 'a, 'r> {
-    globals: &'g [Option<Value<'a>>],
+    resolve: &'g dyn Fn(&str) -> Option<Value<'a>>,
     vars: &'g [String],
     locals: Vec<Value<'a>>,
+    /// Argument values of the calls being evaluated (a stack, reused by every call).
+    args: Vec<Value<'a>>,
     cost: u64,
     limit: Option<u64>,
     rt: Rt<'r>,
@@ -1000,9 +1047,9 @@ impl<'a> Machine<'_, 'a, '_> {
             Node::Const(v) => Ok(v.clone()),
             Node::Var(i) => {
                 self.cost += 1;
-                match self.globals.get(*i) {
-                    Some(Some(v)) => Ok(v.clone()),
-                    _ => Err(EvalError::new(format!(
+                match self.vars.get(*i).and_then(|name| (self.resolve)(name)) {
+                    Some(v) => Ok(v),
+                    None => Err(EvalError::new(format!(
                         "no such attribute(s): {}",
                         self.vars.get(*i).map_or("", String::as_str)
                     ))),
@@ -1059,13 +1106,24 @@ impl<'a> Machine<'_, 'a, '_> {
                 })
             }
             Node::Call { name, f, args } => {
-                let mut vals = Vec::with_capacity(args.len());
+                let base = self.args.len();
                 for a in args {
-                    vals.push(self.eval(a)?);
+                    match self.eval(a) {
+                        Ok(v) => self.args.push(v),
+                        Err(e) => {
+                            self.args.truncate(base);
+                            return Err(e);
+                        }
+                    }
                 }
-                self.cost += crate::cost::call_cost(name, &vals);
-                self.check_limit()?;
-                call_overloads(f, &mut self.rt, &vals)
+                let vals = self.args.get(base..).unwrap_or(&[]);
+                self.cost += crate::cost::call_cost(name, vals);
+                let r = match self.check_limit() {
+                    Ok(()) => call_overloads(f, &mut self.rt, vals),
+                    Err(e) => Err(e),
+                };
+                self.args.truncate(base);
+                r
             }
             Node::And(a, b) => {
                 let l = truth(self.eval(a));
@@ -1241,24 +1299,24 @@ impl<'a> Machine<'_, 'a, '_> {
 
     fn fold(&mut self, f: &Fold) -> Result<Value<'a>, EvalError> {
         let range = self.eval(&f.range)?;
-        let items: Vec<(Value<'a>, Value<'a>)> = match &range {
-            Value::List(l) => {
+        let map_items: Option<Vec<(Value<'a>, Value<'a>)>> = match &range {
+            Value::List(_) => {
                 if f.kind == FoldKind::TransformMapEntry && !f.two_var {
                     return Err(EvalError::no_such_overload());
                 }
-                l.iter()
-                    .enumerate()
-                    .map(|(i, v)| (Value::Int(i as i64), v))
-                    .collect()
+                None
             }
-            Value::Map(m) => {
-                if f.two_var {
-                    m.entries()
-                } else {
-                    m.keys().into_iter().map(|k| (k, Value::Null)).collect()
-                }
-            }
+            Value::Map(m) => Some(if f.two_var {
+                m.entries()
+            } else {
+                m.keys().into_iter().map(|k| (k, Value::Null)).collect()
+            }),
             _ => return Err(EvalError::new("cannot iterate over non-list/non-map value")),
+        };
+        let len = match (&map_items, &range) {
+            (Some(items), _) => items.len(),
+            (None, Value::List(l)) => l.len(),
+            _ => 0,
         };
         let is_list = matches!(range, Value::List(_));
         let mut first_err: Option<EvalError> = None;
@@ -1270,7 +1328,17 @@ impl<'a> Machine<'_, 'a, '_> {
             FoldKind::TransformMap | FoldKind::TransformMapEntry => self.cost += 30,
             _ => {}
         }
-        for (a, b) in items {
+        for idx in 0..len {
+            let (a, b) = match (&map_items, &range) {
+                (Some(items), _) => items
+                    .get(idx)
+                    .cloned()
+                    .unwrap_or((Value::Null, Value::Null)),
+                (None, Value::List(l)) => {
+                    (Value::Int(idx as i64), l.get(idx).unwrap_or(Value::Null))
+                }
+                _ => (Value::Null, Value::Null),
+            };
             self.steps += 1;
             self.locals.truncate(f.slot);
             if f.two_var {

@@ -6,7 +6,8 @@
 //! - [`net`]: IP addresses and CIDR prefixes as the CEL `ip()`/`cidr()` read them, and Go's
 //!   `net.ParseCIDR`;
 //! - [`semver`]: semantic versions; [`url`]: URLs as Go's `net/url` reads them;
-//! - [`validation`]: apimachinery's name and label validators; [`format`]: the CEL named formats;
+//! - [`validation`]: apimachinery's name and label validators; [`format`](mod@format): the CEL
+//!   named formats;
 //! - [`field`]: field errors as apimachinery prints them; [`selector`]: label selectors.
 //!
 //! ```

@@ -55,15 +55,15 @@ pub fn normalize_namespace(namespace: &Json) -> Json {
     Json::Object(m)
 }
 
-/// The variables of one VAP evaluation, borrowing the caller's JSON.
+/// The variables of one VAP evaluation, borrowing the caller's JSON. The authorizer values are
+/// built only when an expression reads them.
 pub struct VapVars<'a> {
     object: Value<'a>,
     old_object: Value<'a>,
     params: Value<'a>,
     request: Value<'a>,
     namespace: Value<'a>,
-    authorizer: Value<'static>,
-    request_resource: Option<Value<'static>>,
+    request_json: Option<&'a Json>,
 }
 
 impl<'a> VapVars<'a> {
@@ -77,64 +77,67 @@ impl<'a> VapVars<'a> {
         namespace: Option<&'a Json>,
     ) -> VapVars<'a> {
         let v = |j: Option<&'a Json>| j.map_or(Value::Null, Value::from_json);
-        let empty = Map::new();
-        let req = request.and_then(Json::as_object).unwrap_or(&empty);
-        let user = req
-            .get("userInfo")
-            .and_then(Json::as_object)
-            .unwrap_or(&empty);
-        let groups: Vec<String> = user
-            .get("groups")
-            .and_then(Json::as_array)
-            .map(|g| {
-                g.iter()
-                    .filter_map(|x| x.as_str().map(String::from))
-                    .collect()
-            })
-            .unwrap_or_default();
-        let extra: Vec<(String, Vec<String>)> = user
-            .get("extra")
-            .and_then(Json::as_object)
-            .map(|e| {
-                e.iter()
-                    .map(|(k, vals)| {
-                        (
-                            k.clone(),
-                            vals.as_array()
-                                .map(|a| {
-                                    a.iter()
-                                        .filter_map(|x| x.as_str().map(String::from))
-                                        .collect()
-                                })
-                                .unwrap_or_default(),
-                        )
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
-        let authorizer = authorizer_value(str_field(user, "username"), &groups, &extra);
-        let resource = req
-            .get("resource")
-            .and_then(Json::as_object)
-            .unwrap_or(&empty);
-        let request_resource = request_resource_value(
-            &authorizer,
-            str_field(resource, "group"),
-            str_field(resource, "resource"),
-            str_field(req, "subResource"),
-            str_field(req, "namespace"),
-            str_field(req, "name"),
-        )
-        .ok();
         VapVars {
             object: v(object),
             old_object: v(old_object),
             params: v(params),
             request: v(request),
             namespace: v(namespace),
-            authorizer,
-            request_resource,
+            request_json: request,
         }
+    }
+
+    fn authorizer(&self) -> Value<'static> {
+        let empty = Map::new();
+        let req = self
+            .request_json
+            .and_then(Json::as_object)
+            .unwrap_or(&empty);
+        let user = req
+            .get("userInfo")
+            .and_then(Json::as_object)
+            .unwrap_or(&empty);
+        let strings = |j: &Json| -> Vec<String> {
+            j.as_array()
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|x| x.as_str().map(String::from))
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        let groups = user.get("groups").map(strings).unwrap_or_default();
+        let extra: Vec<(String, Vec<String>)> = user
+            .get("extra")
+            .and_then(Json::as_object)
+            .map(|e| {
+                e.iter()
+                    .map(|(k, vals)| (k.clone(), strings(vals)))
+                    .collect()
+            })
+            .unwrap_or_default();
+        authorizer_value(str_field(user, "username"), &groups, &extra)
+    }
+
+    fn request_resource(&self) -> Option<Value<'static>> {
+        let empty = Map::new();
+        let req = self
+            .request_json
+            .and_then(Json::as_object)
+            .unwrap_or(&empty);
+        let resource = req
+            .get("resource")
+            .and_then(Json::as_object)
+            .unwrap_or(&empty);
+        request_resource_value(
+            &self.authorizer(),
+            str_field(resource, "group"),
+            str_field(resource, "resource"),
+            str_field(req, "subResource"),
+            str_field(req, "namespace"),
+            str_field(req, "name"),
+        )
+        .ok()
     }
 
     /// The value of a variable.
@@ -145,8 +148,8 @@ impl<'a> VapVars<'a> {
             "params" => self.params.clone(),
             "request" => self.request.clone(),
             "namespaceObject" => self.namespace.clone(),
-            "authorizer" => self.authorizer.clone(),
-            "authorizer.requestResource" => self.request_resource.clone()?,
+            "authorizer" => self.authorizer(),
+            "authorizer.requestResource" => self.request_resource()?,
             _ => return None,
         })
     }

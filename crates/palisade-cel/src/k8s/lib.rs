@@ -8,10 +8,11 @@ use palisade_core::net::{Cidr, Ip};
 use palisade_core::quantity::{Format, Quantity};
 use palisade_core::semver::Semver;
 
+use palisade_core::url::Url;
+
 use super::types::{
-    AuthzKind, AuthzVal, CidrVal, IpVal, QuantityVal, SemverVal, UrlVal, get, wrap,
+    AuthzKind, AuthzVal, CidrVal, FormatVal, IpVal, QuantityVal, SemverVal, UrlVal, get, wrap,
 };
-use super::url;
 use crate::authz::Decision;
 use crate::env::{Env, Rt};
 use crate::error::EvalError;
@@ -138,38 +139,26 @@ pub(crate) fn register_regex(env: &mut Env) {
 pub(crate) fn register_urls(env: &mut Env) {
     env.global("url", |_, a| {
         let [Value::String(s)] = a else { return nso() };
-        url::parse(s, true).map_err(|e| {
-            EvalError::new(format!(
-                "URL parse error during conversion from string: {e}"
-            ))
-        })?;
-        let u = url::parse(s, false).map_err(|e| {
-            EvalError::new(format!(
-                "URL parse error during conversion from string: {e}"
-            ))
-        })?;
-        Ok(wrap(u))
+        Url::parse(s)
+            .map(|u| wrap(UrlVal(u, s.to_string())))
+            .map_err(|e| EvalError::new(e.to_string()))
     });
     env.global("isURL", |_, a| {
         let [Value::String(s)] = a else { return nso() };
-        Ok(Value::Bool(url::parse(s, true).is_ok()))
+        Ok(Value::Bool(Url::is_valid(s)))
     });
-    env.member("getScheme", |_, a| url_part(a, |u| u.scheme.clone()));
-    env.member("getHost", |_, a| url_part(a, |u| u.host.clone()));
+    env.member("getScheme", |_, a| url_part(a, |u| u.scheme().to_string()));
+    env.member("getHost", |_, a| url_part(a, |u| u.host().into_owned()));
     env.member("getHostname", |_, a| {
-        url_part(a, |u| url::hostname(&u.host).to_string())
+        url_part(a, |u| u.hostname().into_owned())
     });
-    env.member("getPort", |_, a| {
-        url_part(a, |u| url::port(&u.host).to_string())
-    });
-    env.member("getEscapedPath", |_, a| {
-        url_part(a, |u| url::escape_path(&u.path))
-    });
+    env.member("getPort", |_, a| url_part(a, |u| u.port().to_string()));
+    env.member("getEscapedPath", |_, a| url_part(a, Url::escaped_path));
     env.member("getQuery", |_, a| {
         let [v] = a else { return nso() };
         let u = get::<UrlVal>(v).ok_or_else(EvalError::no_such_overload)?;
         let mut m = OwnedMap::default();
-        for (k, vals) in url::query(&u.raw_query) {
+        for (k, vals) in u.0.query() {
             m.entries.push((
                 Key::String(crate::value::Str::Owned(Arc::from(k))),
                 Value::list(vals.into_iter().map(Value::string).collect()),
@@ -179,10 +168,10 @@ pub(crate) fn register_urls(env: &mut Env) {
     });
 }
 
-fn url_part<'a>(a: &[Value<'a>], f: impl Fn(&UrlVal) -> String) -> R<'a> {
+fn url_part<'a>(a: &[Value<'a>], f: impl Fn(&Url) -> String) -> R<'a> {
     let [v] = a else { return nso() };
     let u = get::<UrlVal>(v).ok_or_else(EvalError::no_such_overload)?;
-    Ok(Value::string(f(u)))
+    Ok(Value::string(f(&u.0)))
 }
 
 fn quantity_arg<'a>(v: &'a Value<'_>) -> Result<&'a Quantity, EvalError> {
@@ -580,11 +569,51 @@ pub(crate) fn items<'a>(l: &List<'a>) -> Vec<Value<'a>> {
     l.iter().collect()
 }
 
-/// Kubernetes `format` library. The named formats' validators belong to `palisade-core`; until
-/// they land there, using one is an evaluation error.
+/// Kubernetes `format` library: `format.named(name)`, `format.<name>()` and `validate`, over the
+/// named formats of `palisade-core`.
 pub(crate) fn register_format(env: &mut Env) {
-    env.global("format.named", |_, _| {
-        Err(EvalError::new("format library not available"))
+    use palisade_core::format::Format;
+    env.global("format.named", |_, a| {
+        let [Value::String(s)] = a else { return nso() };
+        Ok(Value::Optional(
+            Format::named(s).map(|f| Arc::new(wrap(FormatVal(f)))),
+        ))
     });
-    env.impure("format.named");
+    macro_rules! named {
+        ($($fn_name:literal => $variant:ident),* $(,)?) => {
+            $(env.global($fn_name, |_, a| match a {
+                [] => Ok(wrap(FormatVal(Format::$variant))),
+                _ => nso(),
+            });)*
+        };
+    }
+    named!(
+        "format.dns1123Label" => Dns1123Label,
+        "format.dns1123Subdomain" => Dns1123Subdomain,
+        "format.dns1035Label" => Dns1035Label,
+        "format.qualifiedName" => QualifiedName,
+        "format.dns1123LabelPrefix" => Dns1123LabelPrefix,
+        "format.dns1123SubdomainPrefix" => Dns1123SubdomainPrefix,
+        "format.dns1035LabelPrefix" => Dns1035LabelPrefix,
+        "format.labelValue" => LabelValue,
+        "format.uri" => Uri,
+        "format.uuid" => Uuid,
+        "format.byte" => Byte,
+        "format.date" => Date,
+        "format.datetime" => DateTime,
+    );
+    env.member("validate", |_, a| {
+        let [f, Value::String(s)] = a else {
+            return nso();
+        };
+        let f = get::<FormatVal>(f).ok_or_else(EvalError::no_such_overload)?;
+        let problems = f.0.validate(s);
+        Ok(Value::Optional(if problems.is_empty() {
+            None
+        } else {
+            Some(Arc::new(Value::list(
+                problems.into_iter().map(Value::string).collect(),
+            )))
+        }))
+    });
 }

@@ -5,7 +5,6 @@
 pub mod activation;
 mod lib;
 pub mod types;
-mod url;
 
 use crate::env::{Env, Macros};
 
@@ -51,7 +50,16 @@ const K8S_TYPES: &[(&str, u32)] = &[
     ("kubernetes.Semver", 33),
 ];
 
+/// cel-go's network extension: the `ip` and `cidr` functions (the Kubernetes libraries' rules).
+pub(crate) fn register_network(env: &mut Env) {
+    lib::register_ip(env);
+    lib::register_cidr(env);
+}
+
 pub(crate) fn is_type_name(env: &Env, name: &str) -> bool {
+    if env.network_types && (name == "net.IP" || name == "net.CIDR") {
+        return true;
+    }
     env.k8s_minor
         .is_some_and(|v| K8S_TYPES.iter().any(|(n, since)| *n == name && v >= *since))
 }

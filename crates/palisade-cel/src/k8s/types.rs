@@ -69,21 +69,20 @@ opaque!(SemverVal, "kubernetes.Semver", |a, b| a.0 == b.0, |s| s
     .0
     .to_string());
 
-/// `kubernetes.URL`: the parts of a parsed URL.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct UrlVal {
-    /// The text as given.
-    pub raw: String,
-    /// Scheme, lower-cased as Go keeps it.
-    pub scheme: String,
-    /// Host with port.
-    pub host: String,
-    /// Decoded path.
-    pub path: String,
-    /// Raw query (after `?`).
-    pub raw_query: String,
-}
-opaque!(UrlVal, "kubernetes.URL", |a, b| a == b, |s| s.raw.clone());
+/// `kubernetes.URL`
+#[derive(Debug, Clone)]
+pub struct UrlVal(pub palisade_core::url::Url, pub String);
+opaque!(UrlVal, "kubernetes.URL", |a, b| a.0 == b.0, |s| s.1.clone());
+
+/// `kubernetes.NamedFormat`
+#[derive(Debug, Clone)]
+pub struct FormatVal(pub palisade_core::format::Format);
+opaque!(
+    FormatVal,
+    "kubernetes.NamedFormat",
+    |a, b| a.0 == b.0,
+    |s| s.0.name().to_string()
+);
 
 /// What an authorizer value is.
 #[derive(Debug, Clone, PartialEq, Eq)]

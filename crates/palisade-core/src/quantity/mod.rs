@@ -270,14 +270,14 @@ impl Quantity {
             if small {
                 format = Format::DecimalSI;
             } else if let Some((number, exponent)) = self.base1024() {
-                f.write_str(&number)?;
+                write!(f, "{number}")?;
                 return f.write_str(binary_suffix(exponent.wrapping_mul(10)));
             } else {
                 format = Format::DecimalSI;
             }
         }
         let (number, exponent) = self.base10();
-        f.write_str(&number)?;
+        write!(f, "{number}")?;
         match format {
             Format::DecimalExponent if exponent != 0 => write!(f, "e{exponent}"),
             Format::DecimalExponent => Ok(()),
@@ -286,11 +286,11 @@ impl Quantity {
     }
 
     /// Digits and an exponent that is a multiple of three (`AsCanonicalBytes`).
-    fn base10(&self) -> (String, i32) {
+    fn base10(&self) -> (Digits, i32) {
         if let Amount::Int(i) = &self.amount
             && let Some((amount, exponent)) = i.canonical()
         {
-            return (amount.to_string(), exponent);
+            return (Digits::Int(amount), exponent);
         }
         let d = self.amount.to_dec();
         // Upstream computes the exponent in int32 arithmetic; the truncation reproduces it.
@@ -303,12 +303,12 @@ impl Quantity {
         if d.negative {
             digits.insert(0, '-');
         }
-        (digits, exponent)
+        (Digits::Text(digits), exponent)
     }
 
     /// For a whole number, its digits and exponent in powers of 1024
     /// (`AsScale(0)` + `AsCanonicalBase1024Bytes`); `None` when the value is not whole.
-    fn base1024(&self) -> Option<(String, i32)> {
+    fn base1024(&self) -> Option<(Digits, i32)> {
         match &self.amount {
             Amount::Int(i) => {
                 let (rounded, exact) = i.as_scale(0);
@@ -317,7 +317,7 @@ impl Quantity {
                 }
                 if let Some(value) = int::positive_scale(rounded.value, rounded.scale) {
                     let (amount, exponent) = remove_factors(value, 1024);
-                    return Some((amount.to_string(), exponent));
+                    return Some((Digits::Int(amount), exponent));
                 }
                 dec_base1024(&Amount::Int(rounded).to_dec())
             }
@@ -331,7 +331,22 @@ impl Quantity {
     }
 }
 
-fn dec_base1024(d: &Dec) -> Option<(String, i32)> {
+/// The digits of a printed quantity: an `i64` (printed without allocating) or text.
+enum Digits {
+    Int(i64),
+    Text(String),
+}
+
+impl fmt::Display for Digits {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Digits::Int(i) => write!(f, "{i}"),
+            Digits::Text(t) => f.write_str(t),
+        }
+    }
+}
+
+fn dec_base1024(d: &Dec) -> Option<(Digits, i32)> {
     let mut digits = d.integer_digits()?;
     let mut exponent = 0_i32;
     while !digits.is_empty() && rem_small(&digits, 1024) == 0 {
@@ -342,7 +357,7 @@ fn dec_base1024(d: &Dec) -> Option<(String, i32)> {
     if d.negative {
         text.insert(0, '-');
     }
-    Some((text, exponent))
+    Some((Digits::Text(text), exponent))
 }
 
 fn decimal_suffix(exponent: i32) -> &'static str {

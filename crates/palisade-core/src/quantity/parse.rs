@@ -182,14 +182,17 @@ fn int64_multiply(a: i64, b: i64) -> Option<i64> {
 }
 
 pub(super) fn parse(s: &str) -> Result<Quantity, QuantityError> {
+    parse_keeping(s).map(|(q, _)| q)
+}
+
+/// Parses, and says whether upstream keeps the text as the quantity's string.
+pub(super) fn parse_keeping(s: &str) -> Result<(Quantity, bool), QuantityError> {
     if s.is_empty() {
         return Err(QuantityError::FormatWrong);
     }
     if s == "0" {
-        return Ok(Quantity::from_amount(
-            Amount::Int(IntAmount { value: 0, scale: 0 }),
-            Format::DecimalSI,
-        ));
+        let zero = Amount::Int(IntAmount { value: 0, scale: 0 });
+        return Ok((Quantity::from_amount(zero, Format::DecimalSI), true));
     }
     let parts = split(s)?;
     let (base, exponent, format) = interpret(parts.suffix).ok_or(QuantityError::Suffix)?;
@@ -233,7 +236,7 @@ pub(super) fn parse(s: &str) -> Result<Quantity, QuantityError> {
                 if keeps_text && verbatim_differs(s, &parts, format, exponent) {
                     q.verbatim = Some(s.into());
                 }
-                return Ok(q);
+                return Ok((q, keeps_text));
             }
         }
     }
@@ -268,7 +271,7 @@ pub(super) fn parse(s: &str) -> Result<Quantity, QuantityError> {
         return Err(QuantityError::TooManyDigits);
     }
     amount.negative = negative && !amount.is_zero();
-    Ok(Quantity::from_amount(Amount::Dec(amount), format))
+    Ok((Quantity::from_amount(Amount::Dec(amount), format), false))
 }
 
 /// `inf.Dec.SetString` over the value part: sign, digits and at most one point.

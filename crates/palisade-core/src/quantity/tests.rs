@@ -193,6 +193,68 @@ fn integers_and_floats() {
 }
 
 #[test]
+fn parse_values_and_formats() {
+    use Format::{BinarySI as B, DecimalExponent as E, DecimalSI as D};
+    // From upstream's parse table: the value (as a plain decimal) and the format.
+    for (input, value, format) in [
+        ("5n", "0.000000005", D),
+        ("50k", "50000", D),
+        ("40T", "40000000000000", D),
+        ("1E", "1000000000000000000", D),
+        ("1E-3", "0.001", E),
+        ("1e3", "1000", E),
+        ("100.035k", "100035", D),
+        ("0.0005k", "0.5", D),
+        ("0.5e-2", "0.005", E),
+        ("1.3E+6", "1300000", E),
+        ("7.123456M", "7123456", D),
+        ("6.987654321G", "6987654321", D),
+        ("1.01E", "1010000000000000000", D),
+        ("3.001n", "0.000000004", D),
+        ("1.1E-9", "0.000000002", E),
+        ("0.00000012354", "0.000000124", D),
+        ("9223372036854775807Ki", "9223372036854775807", B),
+        ("100.035Ki", "102435.84", B),
+        ("0.5Mi", "524288", B),
+        ("0.025Ti", "27487790694.4", B),
+        ("0.000000000001Ki", "0.000000002", D),
+        (".0001k", "0.1", D),
+        ("1.G", "1000000000", D),
+    ] {
+        let got = q(input);
+        assert_eq!(got, q(value), "{input}");
+        assert_eq!(got.format(), format, "{input}");
+        let neg = q(&format!("-{input}"));
+        assert_eq!(neg, q(&format!("-{value}")), "-{input}");
+        assert_eq!(q(&format!("+{input}")), got, "+{input}");
+    }
+}
+
+#[test]
+fn approximate_floats_round_as_upstream() {
+    // Upstream's AsApproximateFloat64 tables.
+    let x = f64::from(7 * 1024 * 1024);
+    for (input, expect) in [
+        ("2Ki", 2048.0),
+        ("1.1Ki", 1126.4),
+        ("1Mi", 1.048576e+06),
+        ("2Gi", 2.147483648e+09),
+        ("7340032", x),
+        ("73400320", x * 10.0),
+        ("7340032e4", x * 10000.0),
+        ("7340032e8", x * 100000000.0),
+        ("734003.2", x * 1e-1),
+        ("0.07340032", x / 1e8),
+        ("9223372036854775807", i64::MAX as f64),
+        ("12e18", 1.2e19),
+        ("12e500", f64::INFINITY),
+        ("-12e500", f64::NEG_INFINITY),
+    ] {
+        assert_eq!(q(input).as_approximate_f64(), expect, "{input}");
+    }
+}
+
+#[test]
 fn compare_in_place_converts_the_receiver() {
     let mut a = q("5");
     assert_eq!(a.compare_in_place(&q("6")), Ordering::Less);
@@ -215,39 +277,52 @@ mod props {
     use super::*;
     use proptest::prelude::*;
 
-    fn exact(s: &str) -> (i128, i32) {
-        // value = mantissa × 10^exp for simple decimal texts with SI suffixes.
-        let (num, exp) = match s.char_indices().find(|(_, c)| c.is_ascii_alphabetic()) {
-            Some((i, _)) => {
-                let e = match &s[i..] {
-                    "n" => -9,
-                    "u" => -6,
-                    "m" => -3,
-                    "k" => 3,
-                    "M" => 6,
-                    "G" => 9,
-                    _ => unreachable!(),
-                };
-                (&s[..i], e)
-            }
-            None => (s, 0),
-        };
+    /// The exact value of a simple quantity text as a fraction (numerator, denominator).
+    fn exact(s: &str) -> (i128, i128) {
+        let (num, mul, div): (&str, i128, i128) =
+            match s.char_indices().find(|(_, c)| c.is_ascii_alphabetic()) {
+                Some((i, _)) => {
+                    let (m, d) = match &s[i..] {
+                        "n" => (1, 1_000_000_000),
+                        "u" => (1, 1_000_000),
+                        "m" => (1, 1000),
+                        "k" => (1000, 1),
+                        "M" => (1_000_000, 1),
+                        "G" => (1_000_000_000, 1),
+                        "Ki" => (1 << 10, 1),
+                        "Mi" => (1 << 20, 1),
+                        "Gi" => (1 << 30, 1),
+                        "e-2" => (1, 100),
+                        "e4" => (10_000, 1),
+                        _ => unreachable!(),
+                    };
+                    (&s[..i], m, d)
+                }
+                None => (s, 1, 1),
+            };
         let (int, frac) = num.split_once('.').unwrap_or((num, ""));
         let m: i128 = format!("{int}{frac}").parse().unwrap();
-        (m, exp - frac.len() as i32)
+        let (num, den) = (m * mul, div * 10_i128.pow(frac.len() as u32));
+        // Upstream rounds up to whole nano-units.
+        const NANO: i128 = 1_000_000_000;
+        if den > NANO {
+            let step = den / NANO;
+            return ((num + step - 1) / step, NANO);
+        }
+        (num, den)
     }
 
-    fn cmp_exact(a: (i128, i32), b: (i128, i32)) -> Ordering {
-        let e = a.1.min(b.1);
-        let scale = |(m, x): (i128, i32)| m * 10_i128.pow((x - e) as u32);
-        scale(a).cmp(&scale(b))
+    fn cmp_exact(a: (i128, i128), b: (i128, i128)) -> Ordering {
+        (a.0 * b.1).cmp(&(b.0 * a.1))
     }
 
     fn quantity_text() -> impl Strategy<Value = String> {
         (
             0_u64..10_000_000,
             prop::option::of(0_u32..1000),
-            prop::sample::select(vec!["", "n", "u", "m", "k", "M", "G"]),
+            prop::sample::select(vec![
+                "", "n", "u", "m", "k", "M", "G", "Ki", "Mi", "Gi", "e-2", "e4",
+            ]),
         )
             .prop_map(|(i, f, s)| match f {
                 Some(f) => format!("{i}.{f:03}{s}"),
@@ -276,6 +351,22 @@ mod props {
             let (x, y) = (q(&a), q(&b));
             let back = x.checked_add(&y).unwrap().checked_sub(&y).unwrap();
             prop_assert_eq!(back, x);
+        }
+
+        #[test]
+        fn kept_text_is_stored_unless_it_is_the_canonical_form(
+            s in "[-+]?0?[0-9]{1,4}(\\.[0-9]{0,3})?([numkMGTPE]|[KMGTPE]i|[eE][-+]?0?[0-9]{1,2})?"
+        ) {
+            if let Ok((q, keeps)) = parse::parse_keeping(&s) {
+                let mut canonical = q.clone();
+                canonical.verbatim = None;
+                if keeps {
+                    prop_assert_eq!(q.to_string(), s.clone());
+                    prop_assert_eq!(q.verbatim.is_some(), canonical.to_string() != s);
+                } else {
+                    prop_assert!(q.verbatim.is_none());
+                }
+            }
         }
 
         #[test]

@@ -159,6 +159,25 @@ fn strings() {
         ("/p?", "/p?"),
         ("https://h/#a%2Fb", "https://h/#a%2Fb"),
         ("http://[fe80::1%25en0]/", "http://[fe80::1%25en0]/"),
+        // From Go's URL tests.
+        (
+            "http://www.google.com/?q=go+language",
+            "http://www.google.com/?q=go+language",
+        ),
+        ("http://www.google.com/a%20b", "http://www.google.com/a%20b"),
+        (
+            "http://%3Fam:pa%3Fsword@google.com",
+            "http://%3Fam:pa%3Fsword@google.com",
+        ),
+        (
+            "http://j@ne:password@google.com",
+            "http://j%40ne:password@google.com",
+        ),
+        (
+            "http://www.google.com/?q=go%20language",
+            "http://www.google.com/?q=go%20language",
+        ),
+        ("http:///foo", "http:///foo"),
     ] {
         assert_eq!(url(input).to_string(), expect, "{input}");
     }
