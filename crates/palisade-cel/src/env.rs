@@ -167,6 +167,12 @@ impl Env {
         }
     }
 
+    /// Removes a declared variable: reading it becomes a compile error (`undeclared reference`),
+    /// as for a VAP without `paramKind` (no `params`) or a messageExpression (no `authorizer`).
+    pub fn undeclare_var(&mut self, name: &str) {
+        self.vars.retain(|v| v != name);
+    }
+
     /// Sets the container that qualifies names.
     pub fn set_container(&mut self, container: &str) {
         self.container = container.to_string();

@@ -175,6 +175,18 @@ impl Program {
         resolve: &dyn Fn(&str) -> Option<Value<'a>>,
         authorizer: &dyn crate::authz::Authorizer,
     ) -> Evaluation<'a> {
+        self.eval_fallible(&|name| resolve(name).map(Ok), authorizer)
+    }
+
+    /// Evaluates with variables from `resolve`, which is asked for a variable only when the
+    /// evaluation reads it and may answer with an error: the read then fails with it, as a
+    /// lazily computed variable does in cel-go (e.g. VAP `variables`). `true || variables.bad`
+    /// is true; `variables.bad == 1` is the variable's error.
+    pub fn eval_fallible<'a>(
+        &self,
+        resolve: &dyn Fn(&str) -> Option<Result<Value<'a>, EvalError>>,
+        authorizer: &dyn crate::authz::Authorizer,
+    ) -> Evaluation<'a> {
         let mut m = Machine {
             resolve,
             vars: &self.vars,
@@ -904,7 +916,7 @@ fn literal(l: &LiteralValue) -> Value<'static> {
 }
 
 struct Machine<'g, 'a, 'r> {
-    resolve: &'g dyn Fn(&str) -> Option<Value<'a>>,
+    resolve: &'g dyn Fn(&str) -> Option<Result<Value<'a>, EvalError>>,
     vars: &'g [String],
     locals: Vec<Value<'a>>,
     /// Argument values of the calls being evaluated (a stack, reused by every call).
@@ -1018,6 +1030,9 @@ fn has<'a>(v: &Value<'a>, field: &str) -> Result<bool, EvalError> {
         Value::Map(m) => Ok(m.get_str(field).is_some()),
         Value::Opaque(o) => crate::ext::select_opaque(&**o, field).map(|_| true),
         Value::Optional(None) => Ok(false),
+        // cel-go qualifies a null value with nothing present: `has(params.x)` with no params
+        // is false, as the API server evaluates it.
+        Value::Null => Ok(false),
         Value::Optional(Some(inner)) => has(inner, field),
         _ => Err(EvalError::no_such_overload()),
     }
@@ -1048,7 +1063,7 @@ impl<'a> Machine<'_, 'a, '_> {
             Node::Var(i) => {
                 self.cost += 1;
                 match self.vars.get(*i).and_then(|name| (self.resolve)(name)) {
-                    Some(v) => Ok(v),
+                    Some(v) => v,
                     None => Err(EvalError::new(format!(
                         "no such attribute(s): {}",
                         self.vars.get(*i).map_or("", String::as_str)

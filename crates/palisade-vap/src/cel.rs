@@ -72,19 +72,25 @@ impl CelValidator {
     ) -> Result<CelValidator, palisade_cel::k8s::UnsupportedVersion> {
         let mut env = Env::kubernetes(minor.unwrap_or(MAX_MINOR), EnvType::Stored, None)?;
         let spec = &policy.spec;
+        if spec.param_kind.is_none() {
+            env.undeclare_var("params");
+        }
+        // Each variable sees only the variables before it (so none can refer to itself).
+        let mut variables = Vec::with_capacity(spec.variables.len());
         for v in &spec.variables {
+            variables.push((v.name.clone(), compile(&env, &v.expression)));
             env.declare_var(&format!("variables.{}", v.name));
         }
-        let variables = spec
-            .variables
-            .iter()
-            .map(|v| (v.name.clone(), compile(&env, &v.expression)))
-            .collect();
         let match_conditions = spec
             .match_conditions
             .iter()
             .map(|m| compile(&env, &m.expression))
             .collect();
+        // messageExpressions are compiled without `authorizer` (upstream's
+        // expressionOptionalVars).
+        let mut message_env = env.clone();
+        message_env.undeclare_var("authorizer");
+        message_env.undeclare_var("authorizer.requestResource");
         let validations = spec
             .validations
             .iter()
@@ -92,7 +98,7 @@ impl CelValidator {
                 expression: compile(&env, &v.expression),
                 message: v.message.clone(),
                 message_expression: (!v.message_expression.is_empty())
-                    .then(|| compile(&env, &v.message_expression)),
+                    .then(|| compile(&message_env, &v.message_expression)),
                 reason: v.reason.clone().unwrap_or_else(|| "Invalid".to_owned()),
             })
             .collect();
@@ -225,33 +231,23 @@ impl<'v, 'a> Pass<'v, 'a> {
         Some(result)
     }
 
-    /// Runs a program: the variables it names are evaluated first; the first that fails is
-    /// the program's error.
+    /// Runs a program; the variables it reads are evaluated when it first reads them, and a
+    /// variable that fails makes that read fail.
     fn run(&self, program: &Program) -> Result<(Value<'a>, i64), (String, i64)> {
-        let mut values: Vec<(String, Value<'a>)> = Vec::new();
-        for name in program.variables() {
+        let resolve = |name: &str| -> Option<Result<Value<'a>, EvalError>> {
             if let Some(var) = name.strip_prefix("variables.") {
-                match self.variable(var) {
-                    Some(Ok(v)) => values.push((name.clone(), v)),
-                    Some(Err(e)) => return Err((e, 0)),
-                    None => {}
-                }
-            }
-        }
-        let resolve = |name: &str| -> Option<Value<'a>> {
-            if let Some((_, v)) = values.iter().find(|(n, _)| n == name) {
-                return Some(v.clone());
+                return self.variable(var).map(|r| r.map_err(EvalError::new));
             }
             if self.authorizer.is_none() && name.starts_with("authorizer") {
                 return None;
             }
-            self.vars.resolve(name)
+            self.vars.resolve(name).map(Ok)
         };
         let authorizer: &dyn Authorizer = match self.authorizer {
             Some(a) => a,
             None => &palisade_cel::authz::NoOpinion,
         };
-        let out = program.eval(&resolve, authorizer);
+        let out = program.eval_fallible(&resolve, authorizer);
         let cost = i64::try_from(out.cost).unwrap_or(i64::MAX);
         match out.result {
             Ok(v) => Ok((v, cost)),

@@ -15,7 +15,18 @@ use palisade_vap::{AdmissionInput, AdmissionResponse};
 use serde_json::Value;
 
 /// The number of cases palisade must pass at least (raised as gaps close).
-const FLOOR: usize = 275;
+const FLOOR: usize = 276;
+
+/// Cases whose expectation contradicts upstream's code; palisade follows upstream. Reported
+/// apart, with the evidence.
+const UPSTREAM_DIVERGENT: &[(&str, &str)] = &[(
+    "adm-no-paramkind-paramref-ignored",
+    "the case rewrites admission_test.go's Go stub as `params != null` in a policy without \
+     paramKind; upstream compiles such a policy without a `params` variable \
+     (validating/plugin.go: hasParam is false without paramKind; cel/compile.go declares \
+     params only when HasParams), so the expression is `undeclared reference to 'params'` — \
+     as derived-compile-error-params-without-paramkind expects",
+)];
 
 fn evaluate(case: &Value) -> AdmissionResponse {
     let input: AdmissionInput = serde_json::from_value(case.clone()).unwrap();
@@ -145,6 +156,9 @@ fn vap_cases() {
         let id = case["id"].as_str().unwrap();
         let category = case["category"].as_str().unwrap().to_owned();
         let got = evaluate(case);
+        if UPSTREAM_DIVERGENT.iter().any(|(d, _)| *d == id) {
+            continue;
+        }
         let entry = per.entry(category).or_default();
         entry.1 += 1;
         match check(case, &got) {
@@ -159,9 +173,16 @@ fn vap_cases() {
             t - p
         );
     }
-    println!("vap cases: {passed}/{} passed", cases.len());
+    println!(
+        "vap cases: {passed}/{} passed, {} diverging from upstream (not counted)",
+        cases.len() - UPSTREAM_DIVERGENT.len(),
+        UPSTREAM_DIVERGENT.len()
+    );
     for f in &failures {
         println!("  FAIL {f}");
+    }
+    for (id, why) in UPSTREAM_DIVERGENT {
+        println!("  DIVERGES (upstream wins) {id}: {why}");
     }
     assert!(passed >= FLOOR, "{passed} cases passed, fewer than {FLOOR}");
 }

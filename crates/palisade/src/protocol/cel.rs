@@ -147,9 +147,56 @@ pub(super) fn answer(req: &Map<String, Json>) -> Result<Json, RequestError> {
         request.as_ref(),
         namespace.as_ref(),
     );
-    let out = program.eval(&|name| bound.resolve(name), &NoOpinion);
+    let rbac = match req.get("authorizerObjects") {
+        None | Some(Json::Null) => None,
+        Some(Json::Array(objects)) => Some(
+            crate::authz::RbacAuthorizer::from_objects(objects)
+                .map_err(|e| RequestError::new(format!("authorizerObjects: {e}")))?,
+        ),
+        Some(_) => {
+            return Err(RequestError::new(
+                "field `authorizerObjects` must be an array",
+            ));
+        }
+    };
+    let authorizer: &dyn palisade_cel::authz::Authorizer = match &rbac {
+        Some(r) => r,
+        None => &NoOpinion,
+    };
+    let out = program.eval(&|name| bound.resolve(name), authorizer);
     Ok(match out.result {
         Ok(v) => json!({"value": render(&v), "type": v.type_name(), "cost": out.cost}),
         Err(e) => json!({"error": e.message, "cost": out.cost}),
     })
+}
+
+#[cfg(test)]
+mod authorizer_tests {
+    use serde_json::json;
+
+    use crate::protocol::handle;
+
+    #[test]
+    fn authorizer_objects_answer_authz_checks() {
+        let objects = json!([
+            {"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRole", "metadata": {"name": "r"},
+             "rules": [{"verbs": ["list"], "apiGroups": [""], "resources": ["secrets"]}]},
+            {"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRoleBinding", "metadata": {"name": "b"},
+             "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": "r"},
+             "subjects": [{"kind": "User", "apiGroup": "rbac.authorization.k8s.io", "name": "alice"}]}
+        ]);
+        let ask = |user: &str| {
+            handle(&json!({
+                "op": "cel",
+                "expr": "authorizer.group('').resource('secrets').check('list').reason()",
+                "vars": {"request": {"userInfo": {"username": user}}},
+                "authorizerObjects": objects,
+            }))
+        };
+        assert_eq!(
+            ask("alice")["value"],
+            "RBAC: allowed by ClusterRoleBinding \"b\" of ClusterRole \"r\" to User \"alice\""
+        );
+        assert_eq!(ask("bob")["value"], "");
+    }
 }
