@@ -2,11 +2,12 @@
 //! `matchconditions`): match conditions, validations with their messages, audit annotations and
 //! variables, with the API server's cost budgets and texts.
 
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::HashMap;
 
 use palisade_cel::authz::Authorizer;
-use palisade_cel::k8s::activation::{VapVars, normalize_namespace, normalize_request};
+use palisade_cel::k8s::activation::VapVars;
 use palisade_cel::k8s::{EnvType, MAX_MINOR};
 use palisade_cel::{Env, EvalError, Program, Value};
 use palisade_core::quote::GoQuoted;
@@ -118,51 +119,23 @@ impl CelValidator {
     }
 }
 
-/// The request as CEL's `request` variable shows it (upstream `CreateAdmissionRequest`): the
-/// matched kind and resource, and the request's own as `requestKind`/`requestResource`.
-fn request_json(input: &ValidateInput<'_>) -> Json {
-    let r = input.request;
-    let user = &r.user_info;
-    normalize_request(&json!({
-        "kind": input.matched_kind,
-        "resource": input.matched_resource,
-        "subResource": r.sub_resource,
-        "requestKind": r.kind,
-        "requestResource": r.resource,
-        "requestSubResource": r.sub_resource,
-        "name": r.name,
-        "namespace": r.namespace,
-        "operation": r.operation.as_str(),
-        "userInfo": {
-            "username": user.username,
-            "uid": user.uid,
-            "groups": user.groups,
-            "extra": user.extra,
-        },
-        "dryRun": r.dry_run,
-        "options": null,
-    }))
-}
-
 /// The object at the matched version: a request matched through an equivalent resource shows
-/// CEL the object as that version (its apiVersion and kind).
-fn versioned(
-    object: Option<&Json>,
+/// CEL the object as that version (its apiVersion and kind). Borrowed when nothing changes.
+fn versioned<'o>(
+    object: Option<&'o Json>,
     request: &AdmissionRequest,
     input: &ValidateInput<'_>,
-) -> Option<Json> {
-    let o = object?;
-    if o.is_null() {
-        return None;
+) -> Option<Cow<'o, Json>> {
+    let o = object.filter(|o| !o.is_null())?;
+    if input.matched_kind == &request.kind {
+        return Some(Cow::Borrowed(o));
     }
     let mut o = o.clone();
-    if input.matched_kind != &request.kind
-        && let Some(m) = o.as_object_mut()
-    {
+    if let Some(m) = o.as_object_mut() {
         m.insert("apiVersion".into(), json!(input.matched_kind.api_version()));
         m.insert("kind".into(), json!(input.matched_kind.kind));
     }
-    Some(o)
+    Some(Cow::Owned(o))
 }
 
 /// The outcome of evaluating one expression (upstream `EvaluationResult`).
@@ -328,16 +301,14 @@ impl CelValidator {
 
 impl Validator for CelValidator {
     fn validate(&self, input: &ValidateInput<'_>) -> ValidateResult {
-        let request = request_json(input);
         let object = versioned(input.request.object.as_ref(), input.request, input);
         let old_object = versioned(input.request.old_object.as_ref(), input.request, input);
-        let namespace = input.namespace.map(normalize_namespace);
         if !self.match_conditions.is_empty() {
             let vars = VapVars::new(
-                object.as_ref(),
-                old_object.as_ref(),
+                object.as_deref(),
+                old_object.as_deref(),
                 input.param,
-                Some(&request),
+                Some(input.cel_request),
                 None,
             );
             match self.match_conditions(&vars) {
@@ -348,11 +319,11 @@ impl Validator for CelValidator {
             }
         }
         let vars = VapVars::new(
-            object.as_ref(),
-            old_object.as_ref(),
+            object.as_deref(),
+            old_object.as_deref(),
             input.param,
-            Some(&request),
-            namespace.as_ref(),
+            Some(input.cel_request),
+            input.namespace,
         );
         // Validations, then their messages with what is left of the budget.
         let mut pass = Pass::new(

@@ -5,6 +5,9 @@
 
 use palisade_core::quote::go_json;
 use serde::Serialize;
+use serde_json::Value;
+
+use crate::resource::{GroupVersionKind, GroupVersionResource};
 
 use crate::cluster::Cluster;
 use crate::matching::{Namespaces, matches};
@@ -119,6 +122,10 @@ pub fn dispatch(
     let mut denials: Vec<Denial> = Vec::new();
     let mut failures: Vec<ValidationFailure> = Vec::new();
     let everything = MatchResources::default().defaulted();
+    // The request and namespace as CEL sees them, built once per request (and per matched
+    // version).
+    let mut request_cache: Vec<(GroupVersionResource, GroupVersionKind, Value)> = Vec::new();
+    let mut namespace_cache: Option<Value> = None;
     for hook in hooks {
         let policy = hook.policy;
         let name = policy.metadata.name.as_str();
@@ -176,13 +183,34 @@ pub fn dispatch(
                 None
             } else {
                 match cluster.namespace(namespace_name) {
-                    Some(ns) => Some(ns),
+                    Some(ns) => Some(namespace_cache.get_or_insert_with(|| {
+                        palisade_cel::k8s::activation::normalize_namespace(ns)
+                    }) as &Value),
                     None => return namespace_not_found(namespace_name),
                 }
             };
+            let cel_request = match request_cache
+                .iter()
+                .position(|(r, k, _)| *r == matched.resource && *k == matched.kind)
+            {
+                Some(i) => i,
+                None => {
+                    request_cache.push((
+                        matched.resource.clone(),
+                        matched.kind.clone(),
+                        request.to_cel_request(&matched.resource, &matched.kind),
+                    ));
+                    request_cache.len() - 1
+                }
+            };
+            let cel_request = request_cache.get(cel_request).map(|(_, _, j)| j);
             for param in params {
+                let Some(cel_request) = cel_request else {
+                    continue;
+                };
                 let result = hook.validator.validate(&ValidateInput {
                     request,
+                    cel_request,
                     matched_resource: &matched.resource,
                     matched_kind: &matched.kind,
                     param,

@@ -118,3 +118,35 @@ impl AdmissionRequest {
         }
     }
 }
+
+impl AdmissionRequest {
+    /// The request as CEL's `request` variable shows it (upstream `CreateAdmissionRequest`,
+    /// then read as the typed `admission/v1` AdmissionRequest): the matched kind and resource,
+    /// the request's own as `requestKind`/`requestResource`, no objects.
+    pub fn to_cel_request(
+        &self,
+        matched_resource: &GroupVersionResource,
+        matched_kind: &GroupVersionKind,
+    ) -> serde_json::Value {
+        let user = &self.user_info;
+        palisade_cel::k8s::activation::normalize_request(&serde_json::json!({
+            "kind": matched_kind,
+            "resource": matched_resource,
+            "subResource": self.sub_resource,
+            "requestKind": self.kind,
+            "requestResource": self.resource,
+            "requestSubResource": self.sub_resource,
+            "name": self.name,
+            "namespace": self.namespace,
+            "operation": self.operation.as_str(),
+            "userInfo": {
+                "username": user.username,
+                "uid": user.uid,
+                "groups": user.groups,
+                "extra": user.extra,
+            },
+            "dryRun": self.dry_run,
+            "options": null,
+        }))
+    }
+}

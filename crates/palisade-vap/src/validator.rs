@@ -94,9 +94,13 @@ pub struct ValidateInput<'a> {
     pub matched_resource: &'a GroupVersionResource,
     /// The kind the request matched as (what CEL's `request.kind` shows).
     pub matched_kind: &'a GroupVersionKind,
+    /// The request as CEL's `request` shows it ([`AdmissionRequest::to_cel_request`] at the
+    /// matched resource and kind).
+    pub cel_request: &'a Value,
     /// The param object, or `None` (CEL `params` is null).
     pub param: Option<&'a Value>,
-    /// The request's Namespace object, or `None` for cluster-scoped requests.
+    /// The request's Namespace object as CEL's `namespaceObject` shows it (normalized), or
+    /// `None` for cluster-scoped requests.
     pub namespace: Option<&'a Value>,
     /// The remaining runtime cost budget.
     pub cost_budget: i64,

@@ -1,0 +1,105 @@
+//! `vap`: 20 ValidatingAdmissionPolicies, each with a binding, against one Deployment CREATE,
+//! end to end per request (matching, params, activation, validations, the dispatcher's
+//! answer). Beside it in the same run: the same 20 expressions evaluated one by one through
+//! palisade-cel over the same object, without the policy machinery. Goal: the machinery adds
+//! less than 20%.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use std::hint::black_box;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use palisade::cel::authz::NoOpinion;
+use palisade::cel::k8s::activation::VapVars;
+use palisade::cel::k8s::{EnvType, MAX_MINOR};
+use palisade::cel::{Env, Program, Value};
+use palisade::vap::{
+    Admission, AdmissionRequest, Cluster, ValidatingAdmissionPolicy,
+    ValidatingAdmissionPolicyBinding, compile_cel,
+};
+use palisade_benches::{VAP_EXPRESSIONS, deployment};
+use serde_json::json;
+
+/// Policy `i` checks expression `i % 10`, on deployments, bound with `Deny`.
+fn policies() -> (
+    Vec<ValidatingAdmissionPolicy>,
+    Vec<ValidatingAdmissionPolicyBinding>,
+) {
+    (0..20)
+        .map(|i| {
+            let name = format!("policy-{i}");
+            let policy = serde_json::from_value(json!({
+                "metadata": {"name": name},
+                "spec": {
+                    "matchConstraints": {"resourceRules": [{"apiGroups": ["apps"], "apiVersions": ["v1"],
+                        "operations": ["CREATE", "UPDATE"], "resources": ["deployments"]}]},
+                    "validations": [{"expression": VAP_EXPRESSIONS[i % 10], "message": "denied"}]
+                }
+            }))
+            .unwrap();
+            let binding = serde_json::from_value(json!({
+                "metadata": {"name": format!("binding-{i}")},
+                "spec": {"policyName": name, "validationActions": ["Deny"]}
+            }))
+            .unwrap();
+            (policy, binding)
+        })
+        .unzip()
+}
+
+fn request() -> AdmissionRequest {
+    let object = deployment();
+    serde_json::from_value(json!({
+        "operation": "CREATE",
+        "kind": {"group": "apps", "version": "v1", "kind": "Deployment"},
+        "resource": {"group": "apps", "version": "v1", "resource": "deployments"},
+        "namespace": object["metadata"]["namespace"].as_str().unwrap_or("default"),
+        "name": object["metadata"]["name"],
+        "object": object,
+        "userInfo": {"username": "alice", "groups": ["system:authenticated"]}
+    }))
+    .unwrap()
+}
+
+fn bench(c: &mut Criterion) {
+    let (policies, bindings) = policies();
+    let request = request();
+    let cluster = Cluster {
+        namespaces: vec![json!({"metadata": {"name": request.namespace}})],
+        ..Cluster::default()
+    };
+    let admission = Admission::new(cluster, &policies, &bindings, &|p| {
+        compile_cel(p, Box::new(NoOpinion))
+    });
+    let answer = admission.admit(&request);
+    assert!(answer.allowed, "{:?}", answer.status);
+
+    let env = Env::kubernetes(MAX_MINOR, EnvType::Stored, None).unwrap();
+    let programs: Vec<Program> = (0..20)
+        .map(|i| Program::compile(&env, VAP_EXPRESSIONS[i % 10]).unwrap())
+        .collect();
+    let object = request.object.clone().unwrap();
+
+    let mut group = c.benchmark_group("vap");
+    group.bench_function("palisade-vap: 20 policies end to end", |b| {
+        b.iter(|| black_box(admission.admit(black_box(&request))))
+    });
+    group.bench_function("baseline: the 20 expressions through palisade-cel", |b| {
+        b.iter(|| {
+            let vars = VapVars::new(Some(black_box(&object)), None, None, None, None);
+            for p in &programs {
+                let out = p.eval(&|n| vars.resolve(n), &NoOpinion);
+                assert!(matches!(out.result, Ok(Value::Bool(true))));
+            }
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
