@@ -14,6 +14,7 @@
 use serde_json::{Map, Value, json};
 
 mod audit;
+mod netpol;
 mod pss;
 
 /// The version of palisade.
@@ -110,8 +111,9 @@ fn answer(request: &Value) -> Result<Value, RequestError> {
         "version" => Ok(version()),
         "pss" => pss::answer(req),
         "audit" => audit::answer(req),
+        "netpol" => netpol::answer(req),
         other => Err(RequestError::new(format!(
-            "unknown op `{other}`: expected one of version, pss, audit"
+            "unknown op `{other}`: expected one of version, pss, audit, netpol"
         ))),
     }
 }
@@ -145,7 +147,7 @@ mod tests {
         assert_eq!(r["id"], "a");
         assert_eq!(
             r["requestError"],
-            "unknown op `nope`: expected one of version, pss, audit"
+            "unknown op `nope`: expected one of version, pss, audit, netpol"
         );
         let r = handle(&json!({"id": 1}));
         assert_eq!(r["requestError"], "missing field `op`");
