@@ -13,6 +13,9 @@
 //!   JSON form, defaulted as the API server stores them;
 //! - [`eval`]: one connection, with an explanation ([`eval::evaluate`]) or without
 //!   ([`eval::allows`]);
+//! - [`matrix`]: every pod × every pod × ports at once, the same answers in bulk, and
+//!   [`render`] for it as a text table, JSON, Graphviz DOT or a self-contained HTML page;
+//! - [`diff`]: the connections a change of policies opens or closes;
 //!
 //! ```
 //! use palisade_netpol::{Connection, Endpoint, Protocol, eval, load};
@@ -54,12 +57,15 @@
 //! the size of the policies.
 
 mod addr;
+pub mod diff;
 pub mod eval;
 pub mod labels;
 pub mod load;
 pub mod matching;
+pub mod matrix;
 pub mod model;
 pub mod policy;
+pub mod render;
 
 pub use addr::Cidr;
 pub use eval::{Connection, Verdict};

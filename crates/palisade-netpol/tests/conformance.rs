@@ -15,7 +15,7 @@
 
 use std::collections::BTreeMap;
 
-use palisade_netpol::{Connection, Endpoint, Endpoints, PolicySet, Protocol, eval, load};
+use palisade_netpol::{Connection, Endpoint, Endpoints, PolicySet, Protocol, eval, load, matrix};
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -71,6 +71,14 @@ fn run(case: &Case, namespaces: &[Value], pods: &[Value], count: &mut Count) {
     let loaded = load::load(objects);
     assert!(loaded.errors.is_empty(), "{}: {:?}", case.id, loaded.errors);
     let (ep, ps): (&Endpoints, &PolicySet) = (&loaded.endpoints, &loaded.policies);
+    let mut ports: Vec<(u16, Protocol)> = case
+        .probes
+        .iter()
+        .map(|p| (p.port, Protocol::parse(&p.protocol).unwrap()))
+        .collect();
+    ports.sort();
+    ports.dedup();
+    let m = matrix::matrix(ep, ps, &ports);
     for p in &case.probes {
         if p.loopback {
             count.skipped += 1;
@@ -83,8 +91,21 @@ fn run(case: &Case, namespaces: &[Value], pods: &[Value], count: &mut Count) {
             protocol: Protocol::parse(&p.protocol).unwrap(),
         };
         let verdict = eval::evaluate(ep, ps, &c);
-        // The explained and the plain evaluation must agree.
+        // The explained and the plain evaluation, and the matrix, must agree.
         assert_eq!(verdict.allowed, eval::allows(ep, ps, &c), "{}", case.id);
+        if let (Endpoint::Pod(from), Endpoint::Pod(to)) = (c.from, c.to) {
+            let port = ports
+                .iter()
+                .position(|x| *x == (c.port, c.protocol))
+                .unwrap();
+            assert_eq!(
+                m.allowed(port, from, to),
+                verdict.allowed,
+                "matrix: {} {:?}",
+                case.id,
+                c
+            );
+        }
         if verdict.allowed == p.expected {
             count.passed += 1;
         } else {
