@@ -16,6 +16,8 @@
 //! - [`matrix`]: every pod × every pod × ports at once, the same answers in bulk, and
 //!   [`render`] for it as a text table, JSON, Graphviz DOT or a self-contained HTML page;
 //! - [`diff`]: the connections a change of policies opens or closes;
+//! - [`lint`]: policies and peers that match nothing, unresolvable named ports, redundant
+//!   rules, the `policyTypes` trap, namespaces without a default-deny, each with a severity;
 //!
 //! ```
 //! use palisade_netpol::{Connection, Endpoint, Protocol, eval, load};
@@ -60,6 +62,7 @@ mod addr;
 pub mod diff;
 pub mod eval;
 pub mod labels;
+pub mod lint;
 pub mod load;
 pub mod matching;
 pub mod matrix;
