@@ -156,20 +156,28 @@ fn run(
     // Audit policies among the manifests are linted; their section comes first so the PSS
     // summary stays the last line.
     let audit = (areas == Areas::All).then(|| crate::audit::check_section(&manifests));
+    let netpol = (areas == Areas::All).then(|| crate::netpol::check_section(&manifests));
     let written = match common.output {
         Format::Text => {
             let audit_text = audit
                 .as_ref()
                 .map(|(text, _)| text.as_str())
                 .unwrap_or_default();
+            let netpol_text = netpol
+                .as_ref()
+                .map(|(text, _)| text.as_str())
+                .unwrap_or_default();
             let pss_text = render_text(&report, &manifests, level_version.is_some());
-            out.write_all(format!("{audit_text}{pss_text}").as_bytes())
+            out.write_all(format!("{audit_text}{netpol_text}{pss_text}").as_bytes())
                 .is_ok()
         }
         format => {
             let mut report_json = json!({ "pss": to_json(&report, &manifests) });
             if let (Some((_, audit_json)), Some(fields)) = (audit, report_json.as_object_mut()) {
                 fields.insert("audit".into(), audit_json);
+            }
+            if let (Some((_, netpol_json)), Some(fields)) = (netpol, report_json.as_object_mut()) {
+                fields.insert("netpol".into(), netpol_json);
             }
             output::write_value(out, format, &report_json) == EXIT_OK
         }

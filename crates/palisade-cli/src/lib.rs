@@ -15,6 +15,7 @@ mod audit;
 mod check;
 mod input;
 mod jsonl;
+mod netpol;
 mod output;
 
 /// Everything went through and nothing violates a policy.
@@ -42,6 +43,9 @@ enum Command {
     /// Audit policies: the level of a request, lint, coverage table.
     #[command(subcommand)]
     Audit(audit::AuditCommand),
+    /// NetworkPolicy reachability: can-reach, explain, matrix, lint, diff.
+    #[command(subcommand)]
+    Netpol(netpol::NetpolCommand),
     /// Answer JSON requests, one per line on stdin, one response per line on stdout.
     Jsonl,
     /// Print the version, the newest Kubernetes version and the PSS checks.
@@ -100,6 +104,7 @@ where
         Command::Check(args) => check::run_check(&args, &mut out),
         Command::Pss(PssCommand::Check(args)) => check::run_pss_check(&args, &mut out),
         Command::Audit(command) => audit::run(&command, &mut out),
+        Command::Netpol(command) => netpol::run(&command, &mut out),
         Command::Jsonl => jsonl::run(std::io::stdin().lock(), &mut out),
         Command::Version(args) => version(&args, &mut out),
     };
