@@ -160,9 +160,15 @@ fn run(
     let rbac = (areas == Areas::All).then(|| crate::rbac::check_section(&manifests));
     // ValidatingAdmissionPolicies in the dump applied to its objects; a denial fails.
     let vap = (areas == Areas::All).then(|| crate::vap::check_section(&manifests));
+    // NetworkPolicy lint findings.
+    let netpol = (areas == Areas::All).then(|| crate::netpol::check_section(&manifests));
     let written = match common.output {
         Format::Text => {
             let audit_text = audit
+                .as_ref()
+                .map(|(text, _)| text.as_str())
+                .unwrap_or_default();
+            let netpol_text = netpol
                 .as_ref()
                 .map(|(text, _)| text.as_str())
                 .unwrap_or_default();
@@ -175,8 +181,10 @@ fn run(
                 .map(|(text, _, _)| text.as_str())
                 .unwrap_or_default();
             let pss_text = render_text(&report, &manifests, level_version.is_some());
-            out.write_all(format!("{audit_text}{rbac_text}{vap_text}{pss_text}").as_bytes())
-                .is_ok()
+            out.write_all(
+                format!("{audit_text}{rbac_text}{netpol_text}{vap_text}{pss_text}").as_bytes(),
+            )
+            .is_ok()
         }
         format => {
             let mut report_json = json!({ "pss": to_json(&report, &manifests) });
@@ -188,6 +196,9 @@ fn run(
             }
             if let (Some((_, vap_json, _)), Some(fields)) = (&vap, report_json.as_object_mut()) {
                 fields.insert("admissionPolicies".into(), vap_json.clone());
+            }
+            if let (Some((_, netpol_json)), Some(fields)) = (netpol, report_json.as_object_mut()) {
+                fields.insert("netpol".into(), netpol_json);
             }
             output::write_value(out, format, &report_json) == EXIT_OK
         }

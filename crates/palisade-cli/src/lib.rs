@@ -16,6 +16,7 @@ mod cel;
 mod check;
 mod input;
 mod jsonl;
+mod netpol;
 mod output;
 mod rbac;
 mod sarif;
@@ -55,6 +56,9 @@ enum Command {
     /// RBAC: can-i, who-can, rules, matrix, lint, analyze, paths, diff.
     #[command(subcommand)]
     Rbac(rbac::RbacCommand),
+    /// NetworkPolicy reachability: can-reach, explain, matrix, lint, diff.
+    #[command(subcommand)]
+    Netpol(netpol::NetpolCommand),
     /// Answer JSON requests, one per line on stdin, one response per line on stdout.
     Jsonl,
     /// Print the version, the newest Kubernetes version and the PSS checks.
@@ -116,6 +120,7 @@ where
         Command::Cel(command) => cel::run(&command, &mut out),
         Command::Vap(command) => vap::run_command(&command, &mut out),
         Command::Rbac(command) => rbac::run(&command, &mut out),
+        Command::Netpol(command) => netpol::run(&command, &mut out),
         Command::Jsonl => jsonl::run(std::io::stdin().lock(), &mut out),
         Command::Version(args) => version(&args, &mut out),
     };

@@ -15,6 +15,7 @@ use serde_json::{Map, Value, json};
 
 mod audit;
 mod cel;
+mod netpol;
 mod pss;
 mod rbac;
 mod vap;
@@ -116,8 +117,9 @@ fn answer(request: &Value) -> Result<Value, RequestError> {
         "cel" => cel::answer(req),
         "vap" => vap::answer(req),
         "rbac" => rbac::answer(req),
+        "netpol" => netpol::answer(req),
         other => Err(RequestError::new(format!(
-            "unknown op `{other}`: expected one of version, pss, audit, cel, vap, rbac"
+            "unknown op `{other}`: expected one of version, pss, audit, cel, vap, rbac, netpol"
         ))),
     }
 }
@@ -151,7 +153,7 @@ mod tests {
         assert_eq!(r["id"], "a");
         assert_eq!(
             r["requestError"],
-            "unknown op `nope`: expected one of version, pss, audit, cel, vap, rbac"
+            "unknown op `nope`: expected one of version, pss, audit, cel, vap, rbac, netpol"
         );
         let r = handle(&json!({"id": 1}));
         assert_eq!(r["requestError"], "missing field `op`");
