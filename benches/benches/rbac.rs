@@ -304,24 +304,43 @@ impl<'c> Linear<'c> {
         self.rb_by_ns.get(ns).map(Vec::as_slice).unwrap_or(&[])
     }
 
-    fn authorize(&self, a: &Attributes) -> bool {
+    /// The decision and, when allowed, the reason upstream formats.
+    fn authorize(&self, a: &Attributes) -> (bool, String) {
         for b in &self.cluster.cluster_role_bindings {
-            if applies_to(&a.user, &b.subjects, "").is_some()
+            if let Some(i) = applies_to(&a.user, &b.subjects, "")
                 && let Some(rules) = self.rules(b, "")
                 && rules.iter().any(|r| rule_allows(a, r))
             {
-                return true;
+                return (
+                    true,
+                    format!(
+                        "RBAC: allowed by ClusterRoleBinding {:?} of {} {:?} to {}",
+                        b.name,
+                        b.role_ref.kind,
+                        b.role_ref.name,
+                        b.subjects[i].describe("")
+                    ),
+                );
             }
         }
         for b in self.namespace_bindings(&a.namespace) {
-            if applies_to(&a.user, &b.subjects, &a.namespace).is_some()
+            if let Some(i) = applies_to(&a.user, &b.subjects, &a.namespace)
                 && let Some(rules) = self.rules(b, &a.namespace)
                 && rules.iter().any(|r| rule_allows(a, r))
             {
-                return true;
+                return (
+                    true,
+                    format!(
+                        "RBAC: allowed by RoleBinding {:?} of {} {:?} to {}",
+                        format!("{}/{}", b.name, b.namespace),
+                        b.role_ref.kind,
+                        b.role_ref.name,
+                        b.subjects[i].describe(&b.namespace)
+                    ),
+                );
             }
         }
-        false
+        (false, String::new())
     }
 
     fn who_can(&self, a: &Attributes) -> Vec<&'c Subject> {
@@ -353,9 +372,9 @@ fn bench(c: &mut Criterion) {
     // Both agree on every request; report the mix.
     let mut allowed = 0;
     for r in &reqs {
-        let d = authorizer.authorize(r).allowed;
-        assert_eq!(d, linear.authorize(r), "{r:?}");
-        allowed += usize::from(d);
+        let d = authorizer.authorize(r);
+        assert_eq!((d.allowed, d.reason), linear.authorize(r), "{r:?}");
+        allowed += usize::from(d.allowed);
         let (ours, _) = authorizer.allowed_subjects(r);
         assert_eq!(ours, linear.who_can(r));
     }
@@ -376,7 +395,7 @@ fn bench(c: &mut Criterion) {
     g.bench_function("baseline: upstream linear scan", |b| {
         b.iter(|| {
             reqs.iter()
-                .filter(|r| linear.authorize(black_box(r)))
+                .filter(|r| linear.authorize(black_box(r)).0)
                 .count()
         })
     });

@@ -208,3 +208,163 @@ fn jsonl_answers_in_order_and_echoes_ids() {
     );
     assert!(lines[2]["requestError"].is_string());
 }
+
+/// The RBAC findings of the example cluster follow from its README's RBAC section: every grant
+/// below is read off the manifests and RBAC's rule matching.
+#[test]
+fn rbac_on_the_example_cluster() {
+    // grafana's ClusterRoleBinding grants get on secrets cluster-wide.
+    let out = palisade(
+        &[
+            "rbac",
+            "can-i",
+            "get",
+            "secrets",
+            "-n",
+            "payments",
+            "--as",
+            "system:serviceaccount:monitoring:grafana",
+            "-f",
+            "examples/cluster",
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "yes\nRBAC: allowed by ClusterRoleBinding \"grafana-secrets-reader\" of ClusterRole \"secrets-reader\" to ServiceAccount \"grafana/monitoring\"\n"
+    );
+    // Nothing lets an arbitrary user delete pods in web.
+    let out = palisade(
+        &[
+            "rbac",
+            "can-i",
+            "delete",
+            "pods",
+            "-n",
+            "web",
+            "--as",
+            "bob",
+            "-f",
+            "examples/cluster",
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(1));
+
+    // The risky grants the README lists.
+    let out = palisade(
+        &["rbac", "analyze", "-f", "examples/cluster", "-o", "json"],
+        None,
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "critical findings fail at --fail-on high"
+    );
+    let report = json_of(&out);
+    let found: BTreeSet<(String, String, String)> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["id"].as_str().unwrap().to_owned(),
+                f["severity"].as_str().unwrap().to_owned(),
+                f["binding"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    for (id, severity, binding) in [
+        (
+            "RBAC-R001",
+            "critical",
+            "ClusterRoleBinding \"grafana-secrets-reader\"",
+        ),
+        (
+            "RBAC-R021",
+            "high",
+            "ClusterRoleBinding \"dashboard-viewers\"",
+        ),
+        ("RBAC-R019", "high", "ClusterRoleBinding \"cluster-ops\""),
+        (
+            "RBAC-R002",
+            "medium",
+            "RoleBinding \"sre-debug/monitoring\"",
+        ),
+        ("RBAC-R014", "medium", "RoleBinding \"web-developers/web\""),
+    ] {
+        assert!(
+            found.contains(&(id.into(), severity.into(), binding.into())),
+            "{id} {severity} {binding} missing from {found:?}"
+        );
+    }
+
+    // oidc:sre → pod as monitoring/grafana → cluster-ops' token Secret → cluster-admin.
+    let out = palisade(
+        &[
+            "rbac",
+            "paths",
+            "--from",
+            "Group:oidc:sre",
+            "-f",
+            "examples/cluster",
+            "-o",
+            "json",
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(0));
+    let graph = json_of(&out);
+    let path = graph["paths"][0]["edges"].as_array().unwrap();
+    let kinds: Vec<&str> = path
+        .iter()
+        .map(|e| {
+            graph["edges"][e.as_u64().unwrap() as usize]["kind"]
+                .as_str()
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(kinds, ["create-workload", "read-token-secret", "holds"]);
+
+    // `view` is not in the dump: the payments on-call binding grants nothing.
+    let out = palisade(
+        &["rbac", "lint", "-f", "examples/cluster", "-o", "json"],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let ids: Vec<String> = json_of(&out)["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["id"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(ids, ["RBAC-L001", "RBAC-L003"]);
+
+    // palisade check carries the same findings.
+    let out = palisade(&["check", "examples/cluster", "-o", "json"], None);
+    let report = json_of(&out);
+    assert!(!report["rbac"]["findings"].as_array().unwrap().is_empty());
+    assert_eq!(report["rbac"]["lint"].as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn rbac_sarif_and_jsonl() {
+    let out = palisade(
+        &["rbac", "analyze", "-f", "examples/cluster", "-o", "sarif"],
+        None,
+    );
+    let sarif = json_of(&out);
+    assert_eq!(sarif["version"], "2.1.0");
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    assert!(
+        results
+            .iter()
+            .any(|r| r["ruleId"] == "RBAC-R001" && r["level"] == "error")
+    );
+    let line = json!({"op": "rbac", "id": 1, "objects": [], "request": {"user": "a", "verb": "get", "resource": "pods", "namespace": "x"}});
+    let out = palisade(&["jsonl"], Some(&format!("{line}\n")));
+    let r: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(r["decision"], "NoOpinion");
+    assert_eq!(r["reason"], "");
+}

@@ -107,16 +107,22 @@ impl SubjectIndex {
     /// The bindings (indices, ascending) that may apply to `user`.
     fn candidates(&self, user: &UserInfo) -> Vec<usize> {
         let mut out: Vec<usize> = Vec::new();
+        let mut lists = 0;
         if let Some(list) = self.by_user.get(&user.name) {
             out.extend_from_slice(list);
+            lists += 1;
         }
         for g in &user.groups {
             if let Some(list) = self.by_group.get(g) {
                 out.extend_from_slice(list);
+                lists += 1;
             }
         }
-        out.sort_unstable();
-        out.dedup();
+        // One list is already ascending and deduplicated.
+        if lists > 1 {
+            out.sort_unstable();
+            out.dedup();
+        }
         out
     }
 }

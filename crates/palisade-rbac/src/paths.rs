@@ -199,11 +199,12 @@ pub fn build_graph(authorizer: &Authorizer) -> Graph {
         }
     }
     let mut edges = Vec::new();
+    let mut seen: std::collections::HashSet<(usize, usize)> = std::collections::HashSet::new();
     for (from, subject) in nodes_subjects.iter().enumerate() {
         let user = user_for_subject(subject);
         let h = held(authorizer, &user, &namespaces);
         let mut add = |to: usize, kind: EdgeKind, explanation: String| {
-            if to != from && !edges.iter().any(|e: &Edge| e.from == from && e.to == to) {
+            if to != from && seen.insert((from, to)) {
                 edges.push(Edge {
                     from,
                     to,

@@ -534,7 +534,16 @@ pub fn analyze(authorizer: &Authorizer, options: &AnalyzeOptions) -> Vec<Finding
         if subjects.is_empty() {
             continue;
         }
+        // A rule granting everything (`*` verbs, groups and resources) subsumes every
+        // permission entry: report it once, as the wildcard grant.
+        let everything = rules.iter().any(|r| {
+            let star = |v: &[String]| v.iter().any(|s| s == "*");
+            star(&r.verbs) && star(&r.api_groups) && star(&r.resources)
+        });
         for entry in CATALOG {
+            if everything && matches!(entry.matcher, Matcher::Permissions(_)) {
+                continue;
+            }
             let hit = match entry.matcher {
                 Matcher::Permissions(probes) => {
                     matches_permissions(rules, probes, &b.namespace).map(Some)
