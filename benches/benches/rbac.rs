@@ -21,21 +21,7 @@ use palisade::rbac::authorizer::applies_to;
 use palisade::rbac::matching::rule_allows;
 use palisade::rbac::model::{Binding, Cluster, PolicyRule, Role, RoleRef, Subject};
 use palisade::rbac::{Attributes, Authorizer, UserInfo};
-
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self
-            .0
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        self.0 >> 33
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-}
+use palisade_benches::Rng;
 
 const NAMESPACES: usize = 200;
 const USERS: usize = 3000;

@@ -65,3 +65,68 @@ pub const VAP_EXPRESSIONS: [&str; 10] = [
     "object.metadata.labels.all(k, k.size() < 64 && object.metadata.labels[k].size() < 64)",
     "size(object.spec.template.spec.volumes) <= 10 && object.spec.template.spec.volumes.all(v, !has(v.hostPath))",
 ];
+
+/// The `vap` bench's 20 ValidatingAdmissionPolicies (policy `i` checks expression `i % 10` of
+/// [`VAP_EXPRESSIONS`] on deployments) and their bindings (`Deny`), as JSON.
+pub fn vap_policies() -> (Vec<serde_json::Value>, Vec<serde_json::Value>) {
+    (0..20)
+        .map(|i| {
+            let name = format!("policy-{i}");
+            let policy = serde_json::json!({
+                "metadata": {"name": name},
+                "spec": {
+                    "matchConstraints": {"resourceRules": [{"apiGroups": ["apps"], "apiVersions": ["v1"],
+                        "operations": ["CREATE", "UPDATE"], "resources": ["deployments"]}]},
+                    "validations": [{"expression": VAP_EXPRESSIONS[i % 10], "message": "denied"}]
+                }
+            });
+            let binding = serde_json::json!({
+                "metadata": {"name": format!("binding-{i}")},
+                "spec": {"policyName": name, "validationActions": ["Deny"]}
+            });
+            (policy, binding)
+        })
+        .unzip()
+}
+
+/// The `vap` bench's admission request: a CREATE of [`deployment`] by `alice`, as JSON.
+pub fn vap_request() -> serde_json::Value {
+    let object = deployment();
+    serde_json::json!({
+        "operation": "CREATE",
+        "kind": {"group": "apps", "version": "v1", "kind": "Deployment"},
+        "resource": {"group": "apps", "version": "v1", "resource": "deployments"},
+        "namespace": object["metadata"]["namespace"],
+        "name": object["metadata"]["name"],
+        "object": object,
+        "userInfo": {"username": "alice", "groups": ["system:authenticated"]}
+    })
+}
+
+/// A small deterministic generator (a 64-bit LCG) for the synthetic clusters of the benches:
+/// the same seed gives the same cluster on every machine.
+pub struct Rng(pub u64);
+
+impl Rng {
+    /// The next 31 random bits.
+    pub fn next_bits(&mut self) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        self.0 >> 33
+    }
+
+    /// A number in `0..n` (`n` must not be 0).
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.next_bits() % n.max(1) as u64) as usize
+    }
+
+    /// One of `items` (which must not be empty).
+    pub fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
+        items
+            .get(self.below(items.len()))
+            .copied()
+            .unwrap_or_default()
+    }
+}
