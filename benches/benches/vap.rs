@@ -22,53 +22,23 @@ use palisade::vap::{
     Admission, AdmissionRequest, Cluster, ValidatingAdmissionPolicy,
     ValidatingAdmissionPolicyBinding, compile_cel,
 };
-use palisade_benches::{VAP_EXPRESSIONS, deployment};
+use palisade_benches::{VAP_EXPRESSIONS, vap_policies, vap_request};
 use serde_json::json;
 
-/// Policy `i` checks expression `i % 10`, on deployments, bound with `Deny`.
-fn policies() -> (
-    Vec<ValidatingAdmissionPolicy>,
-    Vec<ValidatingAdmissionPolicyBinding>,
-) {
-    (0..20)
-        .map(|i| {
-            let name = format!("policy-{i}");
-            let policy = serde_json::from_value(json!({
-                "metadata": {"name": name},
-                "spec": {
-                    "matchConstraints": {"resourceRules": [{"apiGroups": ["apps"], "apiVersions": ["v1"],
-                        "operations": ["CREATE", "UPDATE"], "resources": ["deployments"]}]},
-                    "validations": [{"expression": VAP_EXPRESSIONS[i % 10], "message": "denied"}]
-                }
-            }))
-            .unwrap();
-            let binding = serde_json::from_value(json!({
-                "metadata": {"name": format!("binding-{i}")},
-                "spec": {"policyName": name, "validationActions": ["Deny"]}
-            }))
-            .unwrap();
-            (policy, binding)
-        })
-        .unzip()
-}
-
-fn request() -> AdmissionRequest {
-    let object = deployment();
-    serde_json::from_value(json!({
-        "operation": "CREATE",
-        "kind": {"group": "apps", "version": "v1", "kind": "Deployment"},
-        "resource": {"group": "apps", "version": "v1", "resource": "deployments"},
-        "namespace": object["metadata"]["namespace"].as_str().unwrap_or("default"),
-        "name": object["metadata"]["name"],
-        "object": object,
-        "userInfo": {"username": "alice", "groups": ["system:authenticated"]}
-    }))
-    .unwrap()
+fn typed<T: serde::de::DeserializeOwned>(objects: Vec<serde_json::Value>) -> Vec<T> {
+    objects
+        .into_iter()
+        .map(|j| serde_json::from_value(j).unwrap())
+        .collect()
 }
 
 fn bench(c: &mut Criterion) {
-    let (policies, bindings) = policies();
-    let request = request();
+    let (policies, bindings) = vap_policies();
+    let (policies, bindings): (
+        Vec<ValidatingAdmissionPolicy>,
+        Vec<ValidatingAdmissionPolicyBinding>,
+    ) = (typed(policies), typed(bindings));
+    let request: AdmissionRequest = serde_json::from_value(vap_request()).unwrap();
     let cluster = Cluster {
         namespaces: vec![json!({"metadata": {"name": request.namespace}})],
         ..Cluster::default()

@@ -27,6 +27,7 @@ pub mod json;
 pub mod load;
 pub mod meta;
 pub mod net;
+pub mod object;
 pub mod path;
 pub mod quantity;
 pub mod quote;

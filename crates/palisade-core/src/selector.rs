@@ -121,8 +121,7 @@ impl Selector {
 
     /// Whether the labels of a JSON object (`metadata.labels`) satisfy the selector.
     pub fn matches_object(&self, object: &serde_json::Value) -> bool {
-        let labels = object.pointer("/metadata/labels");
-        self.matches(|k| labels.and_then(|l| l.get(k)).and_then(|v| v.as_str()))
+        self.matches(|k| crate::object::label(object, k))
     }
 }
 

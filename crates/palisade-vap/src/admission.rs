@@ -14,7 +14,8 @@ use crate::validator::Validator;
 pub struct Admission {
     cluster: Cluster,
     policies: Vec<ValidatingAdmissionPolicy>,
-    bindings: Vec<ValidatingAdmissionPolicyBinding>,
+    /// Per policy, its bindings in evaluation order.
+    bindings: Vec<Vec<ValidatingAdmissionPolicyBinding>>,
     validators: Vec<Box<dyn Validator>>,
     configuration_errors: Vec<Option<String>>,
 }
@@ -30,7 +31,12 @@ impl Admission {
     ) -> Self {
         let policies: Vec<ValidatingAdmissionPolicy> =
             policies.iter().cloned().map(|p| p.defaulted()).collect();
-        let bindings = bindings.iter().cloned().map(|b| b.defaulted()).collect();
+        let bindings: Vec<ValidatingAdmissionPolicyBinding> =
+            bindings.iter().cloned().map(|b| b.defaulted()).collect();
+        let bindings = policies
+            .iter()
+            .map(|p| bindings_for(p, &bindings))
+            .collect();
         let validators = policies.iter().map(compile).collect();
         let configuration_errors = policies
             .iter()
@@ -60,11 +66,12 @@ impl Admission {
         let hooks: Vec<PolicyHook<'_>> = self
             .policies
             .iter()
+            .zip(&self.bindings)
             .zip(&self.validators)
             .zip(&self.configuration_errors)
-            .map(|((policy, validator), error)| PolicyHook {
+            .map(|(((policy, bindings), validator), error)| PolicyHook {
                 policy,
-                bindings: bindings_for(policy, &self.bindings),
+                bindings,
                 validator: validator.as_ref(),
                 configuration_error: error.clone(),
             })

@@ -50,6 +50,8 @@ pub struct CelValidator {
     validations: Vec<CompiledValidation>,
     audit_annotations: Vec<(String, Compiled)>,
     authorizer: Box<dyn Authorizer>,
+    /// Whether any expression reads `request` or `authorizer` (which is built from it).
+    reads_request: bool,
 }
 
 /// Compiles `source` in `env`.
@@ -108,14 +110,37 @@ impl CelValidator {
             .iter()
             .map(|a| (a.key.clone(), compile(&env, &a.value_expression)))
             .collect();
-        Ok(CelValidator {
+        let mut validator = CelValidator {
             fail: spec.failure_policy.unwrap_or(FailurePolicy::Fail) == FailurePolicy::Fail,
             variables,
             match_conditions,
             validations,
             audit_annotations,
             authorizer,
-        })
+            reads_request: true,
+        };
+        let reads_request = validator.programs().any(|p| {
+            p.variables()
+                .iter()
+                .any(|v| v == "request" || v.starts_with("authorizer"))
+        });
+        validator.reads_request = reads_request;
+        Ok(validator)
+    }
+
+    /// Every compiled program of the policy.
+    fn programs(&self) -> impl Iterator<Item = &Program> {
+        let validations = self
+            .validations
+            .iter()
+            .flat_map(|v| std::iter::once(&v.expression).chain(v.message_expression.as_ref()));
+        self.variables
+            .iter()
+            .map(|(_, c)| c)
+            .chain(&self.match_conditions)
+            .chain(validations)
+            .chain(self.audit_annotations.iter().map(|(_, c)| c))
+            .filter_map(|c| c.program.as_ref().ok())
     }
 }
 
@@ -300,6 +325,10 @@ impl CelValidator {
 }
 
 impl Validator for CelValidator {
+    fn reads_request(&self) -> bool {
+        self.reads_request
+    }
+
     fn validate(&self, input: &ValidateInput<'_>) -> ValidateResult {
         let object = versioned(input.request.object.as_ref(), input.request, input);
         let old_object = versioned(input.request.old_object.as_ref(), input.request, input);
@@ -332,17 +361,36 @@ impl Validator for CelValidator {
             Some(self.authorizer.as_ref()),
             input.cost_budget,
         );
-        let mut outcomes = Vec::with_capacity(self.validations.len());
+        // Each validation's decision; a denial's message is filled in once the messages are
+        // evaluated.
+        let mut decisions = Vec::with_capacity(self.validations.len());
         for v in &self.validations {
-            match pass.evaluate(&v.expression) {
-                Ok(o) => outcomes.push(o),
+            decisions.push(match pass.evaluate(&v.expression) {
                 Err(e) => return self.error_decision(e),
-            }
+                Ok(Outcome::Error(e)) => PolicyDecision::for_error(self.fail, e),
+                Ok(Outcome::Value(Value::Bool(true))) => PolicyDecision {
+                    action: Action::Admit,
+                    evaluation: Evaluation::Admit,
+                    message: String::new(),
+                    reason: String::new(),
+                },
+                Ok(Outcome::Value(_)) => PolicyDecision {
+                    action: Action::Deny,
+                    evaluation: Evaluation::Deny,
+                    message: String::new(),
+                    reason: v.reason.clone(),
+                },
+            });
         }
         let mut messages = Pass::new(self, &vars, None, pass.budget);
         let mut message_outcomes: Vec<Option<Outcome<'_>>> = Vec::new();
         let mut message_failure: Option<String> = None;
-        for v in &self.validations {
+        // (Left empty when no validation has a messageExpression.)
+        let with_messages = self
+            .validations
+            .iter()
+            .any(|v| v.message_expression.is_some());
+        for v in self.validations.iter().filter(|_| with_messages) {
             match &v.message_expression {
                 None => message_outcomes.push(None),
                 Some(m) => match messages.evaluate(m) {
@@ -354,34 +402,24 @@ impl Validator for CelValidator {
                 },
             }
         }
-        let decisions = self
-            .validations
-            .iter()
-            .zip(outcomes)
-            .enumerate()
-            .map(|(i, (v, outcome))| match outcome {
-                Outcome::Error(e) => PolicyDecision::for_error(self.fail, e),
-                _ if message_failure.is_some() => PolicyDecision::for_error(
-                    self.fail,
-                    format!(
-                        "failed messageExpression: {}",
-                        message_failure.as_deref().unwrap_or("")
-                    ),
-                ),
-                Outcome::Value(Value::Bool(true)) => PolicyDecision {
-                    action: Action::Admit,
-                    evaluation: Evaluation::Admit,
-                    message: String::new(),
-                    reason: String::new(),
-                },
-                Outcome::Value(_) => PolicyDecision {
-                    action: Action::Deny,
-                    evaluation: Evaluation::Deny,
-                    message: denial_message(v, message_outcomes.get(i).and_then(Option::as_ref)),
-                    reason: v.reason.clone(),
-                },
-            })
-            .collect();
+        // An expression's own error comes first, then a failure of the messages (for every
+        // other validation, passed or not), then the denial's message.
+        for (i, (v, decision)) in self.validations.iter().zip(&mut decisions).enumerate() {
+            match (&decision.evaluation, &message_failure) {
+                (Evaluation::Error, _) => {}
+                (_, Some(failure)) => {
+                    *decision = PolicyDecision::for_error(
+                        self.fail,
+                        format!("failed messageExpression: {failure}"),
+                    );
+                }
+                (Evaluation::Deny, None) => {
+                    decision.message =
+                        denial_message(v, message_outcomes.get(i).and_then(Option::as_ref));
+                }
+                (Evaluation::Admit, None) => {}
+            }
+        }
         // Audit annotations get a budget of their own.
         let mut audit = Pass::new(self, &vars, None, input.cost_budget);
         let mut audit_annotations = Vec::with_capacity(self.audit_annotations.len());

@@ -4,6 +4,8 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use palisade_core::object::{metadata_str, str_field};
+
 use crate::equivalent::EquivalentResources;
 use crate::matching::Namespaces;
 use crate::policy::ParamKind;
@@ -70,10 +72,9 @@ impl Cluster {
         self.params
             .iter()
             .filter(|p| {
-                let s = |ptr: &str| p.pointer(ptr).and_then(Value::as_str).unwrap_or("");
-                s("/apiVersion") == kind.api_version
-                    && s("/kind") == kind.kind
-                    && s("/metadata/namespace") == namespace.unwrap_or("")
+                str_field(p, "apiVersion") == kind.api_version
+                    && str_field(p, "kind") == kind.kind
+                    && metadata_str(p, "namespace").unwrap_or("") == namespace.unwrap_or("")
             })
             .collect()
     }

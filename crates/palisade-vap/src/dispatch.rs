@@ -47,7 +47,7 @@ pub struct PolicyHook<'a> {
     /// The policy.
     pub policy: &'a ValidatingAdmissionPolicy,
     /// Its bindings, in evaluation order.
-    pub bindings: Vec<&'a ValidatingAdmissionPolicyBinding>,
+    pub bindings: &'a [ValidatingAdmissionPolicyBinding],
     /// The compiled policy.
     pub validator: &'a dyn Validator,
     /// Why the policy cannot be used (e.g. its paramKind is not served).
@@ -106,6 +106,9 @@ pub fn is_exempt(request: &AdmissionRequest) -> bool {
         && EXEMPT_KINDS.contains(&request.kind.kind.as_str())
 }
 
+/// What a validator that never reads CEL's `request` (nor `authorizer`) is given instead of it.
+static UNREAD_REQUEST: Value = Value::Null;
+
 /// Evaluates `request` against `hooks` in `cluster`.
 pub fn dispatch(
     hooks: &[PolicyHook<'_>],
@@ -124,7 +127,8 @@ pub fn dispatch(
     let everything = MatchResources::default().defaulted();
     // The request and namespace as CEL sees them, built once per request (and per matched
     // version).
-    let mut request_cache: Vec<(GroupVersionResource, GroupVersionKind, Value)> = Vec::new();
+    let mut request_cache: Vec<(&GroupVersionResource, &GroupVersionKind, Value)> = Vec::new();
+    // Every policy sees the same namespace: looked up once.
     let mut namespace_cache: Option<Value> = None;
     for hook in hooks {
         let policy = hook.policy;
@@ -148,7 +152,7 @@ pub fn dispatch(
             continue;
         }
         let mut annotations: Vec<(String, Vec<String>)> = Vec::new();
-        for binding in &hook.bindings {
+        for binding in hook.bindings {
             if let Some(criteria) = &binding.spec.match_resources {
                 match matches(criteria, request, cluster, &cluster.equivalents) {
                     Ok(Some(_)) => {}
@@ -182,37 +186,45 @@ pub fn dispatch(
             let namespace = if namespace_name.is_empty() {
                 None
             } else {
-                match cluster.namespace(namespace_name) {
-                    Some(ns) => Some(namespace_cache.get_or_insert_with(|| {
-                        palisade_cel::k8s::activation::normalize_namespace(ns)
-                    }) as &Value),
-                    None => return namespace_not_found(namespace_name),
+                if namespace_cache.is_none() {
+                    match cluster.namespace(namespace_name) {
+                        Some(ns) => {
+                            namespace_cache =
+                                Some(palisade_cel::k8s::activation::normalize_namespace(ns));
+                        }
+                        None => return namespace_not_found(namespace_name),
+                    }
                 }
+                namespace_cache.as_ref()
             };
-            let cel_request = match request_cache
-                .iter()
-                .position(|(r, k, _)| *r == matched.resource && *k == matched.kind)
-            {
-                Some(i) => i,
-                None => {
-                    request_cache.push((
-                        matched.resource.clone(),
-                        matched.kind.clone(),
-                        request.to_cel_request(&matched.resource, &matched.kind),
-                    ));
-                    request_cache.len() - 1
-                }
+            let cel_request = if hook.validator.reads_request() {
+                let i = match request_cache
+                    .iter()
+                    .position(|(r, k, _)| *r == matched.resource && *k == matched.kind)
+                {
+                    Some(i) => i,
+                    None => {
+                        request_cache.push((
+                            matched.resource,
+                            matched.kind,
+                            request.to_cel_request(matched.resource, matched.kind),
+                        ));
+                        request_cache.len() - 1
+                    }
+                };
+                request_cache.get(i).map(|(_, _, j)| j)
+            } else {
+                Some(&UNREAD_REQUEST)
             };
-            let cel_request = request_cache.get(cel_request).map(|(_, _, j)| j);
-            for param in params {
+            for param in params.iter() {
                 let Some(cel_request) = cel_request else {
                     continue;
                 };
                 let result = hook.validator.validate(&ValidateInput {
                     request,
                     cel_request,
-                    matched_resource: &matched.resource,
-                    matched_kind: &matched.kind,
+                    matched_resource: matched.resource,
+                    matched_kind: matched.kind,
                     param,
                     namespace,
                     cost_budget: RUNTIME_CEL_COST_BUDGET,
@@ -342,13 +354,14 @@ fn namespace_not_found(name: &str) -> AdmissionResponse {
     }
 }
 
-/// Pairs each policy with its bindings (those whose `policyName` names it, in order).
-pub fn bindings_for<'a>(
+/// The bindings of a policy (those whose `policyName` names it, in order).
+pub fn bindings_for(
     policy: &ValidatingAdmissionPolicy,
-    bindings: &'a [ValidatingAdmissionPolicyBinding],
-) -> Vec<&'a ValidatingAdmissionPolicyBinding> {
+    bindings: &[ValidatingAdmissionPolicyBinding],
+) -> Vec<ValidatingAdmissionPolicyBinding> {
     bindings
         .iter()
         .filter(|b| b.spec.policy_name == policy.metadata.name)
+        .cloned()
         .collect()
 }

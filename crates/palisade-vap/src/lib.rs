@@ -21,7 +21,8 @@
 //!     "object": {"metadata": {"name": "web"}}
 //! })).unwrap();
 //! let namespaces = vec![serde_json::json!({"metadata": {"name": "default"}})];
-//! let m = matching::matches(&criteria.defaulted(), &request, &namespaces, &EquivalentResources::default());
+//! let equivalents = EquivalentResources::default();
+//! let m = matching::matches(&criteria.defaulted(), &request, &namespaces, &equivalents);
 //! assert_eq!(m.unwrap().unwrap().resource.resource, "deployments");
 //! ```
 

@@ -22,7 +22,7 @@ pub trait Namespaces {
 impl Namespaces for [Value] {
     fn namespace(&self, name: &str) -> Option<&Value> {
         self.iter()
-            .find(|ns| ns.pointer("/metadata/name").and_then(Value::as_str) == Some(name))
+            .find(|ns| palisade_core::object::metadata_str(ns, "name") == Some(name))
     }
 }
 
@@ -34,12 +34,12 @@ impl Namespaces for Vec<Value> {
 
 /// How a request matched: the resource and kind it matched as (an equivalent one under
 /// `matchPolicy: Equivalent`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Match {
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Match<'a> {
     /// The resource the request matched as.
-    pub resource: GroupVersionResource,
+    pub resource: &'a GroupVersionResource,
     /// The kind the request matched as.
-    pub kind: GroupVersionKind,
+    pub kind: &'a GroupVersionKind,
 }
 
 /// Why matching failed, worded as the API server's status errors.
@@ -63,12 +63,12 @@ pub enum MatchError {
 /// [`MatchResources::defaulted`] first for the API's defaults).
 ///
 /// `Ok(None)` means the criteria do not apply to the request.
-pub fn matches(
+pub fn matches<'a>(
     criteria: &MatchResources,
-    request: &AdmissionRequest,
+    request: &'a AdmissionRequest,
     namespaces: &dyn Namespaces,
-    equivalents: &EquivalentResources,
-) -> Result<Option<Match>, MatchError> {
+    equivalents: &'a EquivalentResources,
+) -> Result<Option<Match<'a>>, MatchError> {
     let ns = match_namespace_selector(criteria.namespace_selector.as_ref(), request, namespaces);
     if matches!(ns, Ok(false)) {
         return Ok(None);
@@ -90,8 +90,8 @@ pub fn matches(
     }
     let matched = if criteria.resource_rules.is_empty() {
         Some(Match {
-            resource: request.resource.clone(),
-            kind: request.kind.clone(),
+            resource: &request.resource,
+            kind: &request.kind,
         })
     } else {
         matches_rules(&criteria.resource_rules, policy, request, equivalents)?
@@ -119,19 +119,19 @@ fn name_matches(rule: &NamedRuleWithOperations, name: &str) -> bool {
 
 /// upstream `matchesResourceRules`: every rule against the requested resource, then (under
 /// `Equivalent`) every rule against each equivalent resource.
-fn matches_rules(
+fn matches_rules<'a>(
     rules: &[NamedRuleWithOperations],
     policy: Option<MatchPolicy>,
-    request: &AdmissionRequest,
-    equivalents: &EquivalentResources,
-) -> Result<Option<Match>, MatchError> {
+    request: &'a AdmissionRequest,
+    equivalents: &'a EquivalentResources,
+) -> Result<Option<Match<'a>>, MatchError> {
     for rule in rules {
         if rule_matches(rule, &target(request, &request.resource))
             && name_matches(rule, &request.name)
         {
             return Ok(Some(Match {
-                resource: request.resource.clone(),
-                kind: request.kind.clone(),
+                resource: &request.resource,
+                kind: &request.kind,
             }));
         }
     }
@@ -151,8 +151,8 @@ fn matches_rules(
                 .ok_or_else(|| MatchError::UnknownKind(equivalent.clone()))?;
             if name_matches(rule, &request.name) {
                 return Ok(Some(Match {
-                    resource: equivalent.clone(),
-                    kind: kind.clone(),
+                    resource: equivalent,
+                    kind,
                 }));
             }
         }

@@ -37,17 +37,37 @@ pub enum ParamError {
     NotFound,
 }
 
-/// Collects the params for one binding. Each element is one evaluation: `None` is an
-/// evaluation with `params == null`. An empty result means the policy is not evaluated
-/// (nothing found and `parameterNotFoundAction: Allow`).
+/// The params a binding evaluates its policy with: one evaluation per element of
+/// [`Params::iter`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum Params<'c> {
+    /// One evaluation with `params == null` (no paramKind or no paramRef).
+    Null,
+    /// One evaluation per param object; none means the policy is not evaluated (nothing
+    /// found and `parameterNotFoundAction: Allow`).
+    Objects(Vec<&'c Value>),
+}
+
+impl<'c> Params<'c> {
+    /// The `params` of each evaluation, in order (`None`: `params == null`).
+    pub fn iter(&self) -> impl Iterator<Item = Option<&'c Value>> + '_ {
+        let (null, objects): (Option<Option<&'c Value>>, &[&'c Value]) = match self {
+            Params::Null => (Some(None), &[]),
+            Params::Objects(objects) => (None, objects),
+        };
+        null.into_iter().chain(objects.iter().map(|o| Some(*o)))
+    }
+}
+
+/// Collects the params for one binding.
 pub fn collect_params<'c>(
     param_kind: Option<&ParamKind>,
     param_ref: Option<&ParamRef>,
     request_namespace: &str,
     cluster: &'c Cluster,
-) -> Result<Vec<Option<&'c Value>>, ParamError> {
+) -> Result<Params<'c>, ParamError> {
     let (Some(kind), Some(pref)) = (param_kind, param_ref) else {
-        return Ok(vec![None]);
+        return Ok(Params::Null);
     };
     let namespaced = cluster
         .param_scope(kind)
@@ -66,15 +86,14 @@ pub fn collect_params<'c>(
     if !pref.namespace.is_empty() && !namespaced {
         return Err(ParamError::NamespaceForClusterScopedKind);
     }
-    let params: Vec<Option<&Value>> = if !pref.name.is_empty() {
+    let params: Vec<&Value> = if !pref.name.is_empty() {
         if pref.selector.is_some() {
             return Err(ParamError::NameAndSelector);
         }
         cluster
             .params_of(kind, store_namespace)
             .into_iter()
-            .find(|p| p.pointer("/metadata/name").and_then(Value::as_str) == Some(&pref.name))
-            .map(Some)
+            .find(|p| palisade_core::object::metadata_str(p, "name") == Some(&pref.name))
             .into_iter()
             .collect()
     } else if let Some(selector) = &pref.selector {
@@ -83,7 +102,6 @@ pub fn collect_params<'c>(
             .params_of(kind, store_namespace)
             .into_iter()
             .filter(|p| selector.matches_object(p))
-            .map(Some)
             .collect()
     } else {
         return Err(ParamError::NoNameOrSelector);
@@ -91,7 +109,7 @@ pub fn collect_params<'c>(
     if params.is_empty() && pref.parameter_not_found_action == Some(ParameterNotFoundAction::Deny) {
         return Err(ParamError::NotFound);
     }
-    Ok(params)
+    Ok(Params::Objects(params))
 }
 
 /// A ParamKind as Go's generated `String()` prints it.

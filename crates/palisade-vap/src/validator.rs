@@ -111,4 +111,11 @@ pub struct ValidateInput<'a> {
 pub trait Validator {
     /// Evaluates the policy for one binding and one param.
     fn validate(&self, input: &ValidateInput<'_>) -> ValidateResult;
+
+    /// Whether [`ValidateInput::cel_request`] is read at all. The dispatcher builds CEL's
+    /// `request` once per request and matched version, and not at all when no policy reads it
+    /// (it is then `null`).
+    fn reads_request(&self) -> bool {
+        true
+    }
 }

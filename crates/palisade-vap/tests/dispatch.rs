@@ -76,7 +76,7 @@ fn run(
 ) -> palisade_vap::AdmissionResponse {
     let hooks = [PolicyHook {
         policy: p,
-        bindings: vec![b],
+        bindings: std::slice::from_ref(b),
         validator: v,
         configuration_error: None,
     }];
@@ -168,7 +168,7 @@ fn policies_never_see_admission_configuration_objects() {
     });
     let hooks = [PolicyHook {
         policy: &p,
-        bindings: vec![&b],
+        bindings: std::slice::from_ref(&b),
         validator: &v,
         configuration_error: None,
     }];
@@ -179,4 +179,71 @@ fn policies_never_see_admission_configuration_objects() {
         "ValidatingAdmissionPolicy",
     );
     assert!(dispatch(&hooks, &req, &cluster()).allowed);
+}
+
+/// Records the `request` the dispatcher hands it.
+struct Recorder {
+    reads_request: bool,
+    seen: std::cell::RefCell<Vec<serde_json::Value>>,
+}
+
+impl Validator for Recorder {
+    fn validate(&self, input: &ValidateInput<'_>) -> ValidateResult {
+        self.seen.borrow_mut().push(input.cel_request.clone());
+        ValidateResult::default()
+    }
+    fn reads_request(&self) -> bool {
+        self.reads_request
+    }
+}
+
+#[test]
+fn the_request_is_built_only_for_validators_that_read_it() {
+    let p = policy(json!({}));
+    let b = binding(json!({"policyName": "p", "validationActions": ["Deny"]}));
+    for reads_request in [true, false] {
+        let v = Recorder {
+            reads_request,
+            seen: Default::default(),
+        };
+        assert!(run(&p, &b, &v).allowed);
+        let seen = v.seen.borrow();
+        assert_eq!(seen.len(), 1);
+        if reads_request {
+            assert_eq!(seen[0]["operation"], "CREATE");
+            assert_eq!(seen[0]["kind"]["kind"], "Deployment");
+        } else {
+            assert!(seen[0].is_null());
+        }
+    }
+}
+
+#[test]
+fn a_compiled_policy_reads_the_request_when_any_expression_does() {
+    let reads = |spec: serde_json::Value| {
+        let v = palisade_vap::cel::CelValidator::compile(
+            &policy(spec),
+            None,
+            Box::new(palisade_cel::authz::NoOpinion),
+        )
+        .unwrap();
+        v.reads_request()
+    };
+    assert!(!reads(
+        json!({"validations": [{"expression": "object.spec.replicas < 5"}]})
+    ));
+    assert!(reads(
+        json!({"validations": [{"expression": "request.operation == 'CREATE'"}]})
+    ));
+    assert!(reads(json!({"validations": [{"expression": "true",
+        "messageExpression": "'by ' + request.userInfo.username"}]})));
+    assert!(reads(json!({"variables": [{"name": "ok",
+        "expression": "authorizer.group('').resource('pods').check('get').allowed()"}],
+        "validations": [{"expression": "variables.ok"}]})));
+    assert!(reads(json!({"matchConditions": [{"name": "ns",
+        "expression": "request.namespace != 'kube-system'"}],
+        "validations": [{"expression": "true"}]})));
+    assert!(reads(json!({"auditAnnotations": [{"key": "who",
+        "valueExpression": "request.userInfo.username"}],
+        "validations": [{"expression": "true"}]})));
 }

@@ -137,12 +137,12 @@ fn check_case(case: &Case, eq: &EquivalentResources) -> Result<(), String> {
             }
             if let Some(m) = m {
                 if let Some(r) = &e.match_resource
-                    && &m.resource != r
+                    && m.resource != r
                 {
                     return Err(format!("matched as {}, expected {r}", m.resource));
                 }
                 if let Some(k) = &e.match_kind
-                    && &m.kind != k
+                    && m.kind != k
                 {
                     return Err(format!("matched kind {}, expected {k}", m.kind));
                 }

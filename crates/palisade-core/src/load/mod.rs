@@ -173,7 +173,7 @@ impl Manifest {
     }
 
     fn metadata_str(&self, field: &str) -> Option<&str> {
-        self.value.get("metadata")?.get(field)?.as_str()
+        crate::object::metadata_str(&self.value, field)
     }
 }
 
