@@ -5,6 +5,8 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand, ValueEnum};
+use palisade::vap::suite::kaptest::{self, KaptestManifest};
+use palisade::vap::suite::kyverno::{self, KyvernoTest, KyvernoValues};
 use palisade::vap::suite::{ResolvedSuite, Suite, SuiteReport, run};
 use palisade::vap::{AdmissionInput, AdmissionRequest, AdmissionResponse, Operation, UserInfo};
 use serde_json::{Value, json};
@@ -14,7 +16,8 @@ use crate::{EXIT_OK, EXIT_USAGE, EXIT_VIOLATIONS, Format, input, output, report_
 /// `palisade vap …`.
 #[derive(Debug, Subcommand)]
 pub(crate) enum VapCommand {
-    /// Run policy test suites (`kind: AdmissionTest` files, or directories holding them).
+    /// Run policy test suites (`kind: AdmissionTest`, kaptest manifests, `kyverno test`
+    /// manifests; files, or directories holding them).
     Test(TestArgs),
     /// Evaluate one admission request against policies, bindings and params.
     Eval(EvalArgs),
@@ -35,7 +38,8 @@ pub(crate) enum TestFormat {
 /// `palisade vap test`.
 #[derive(Debug, Clone, Args)]
 pub(crate) struct TestArgs {
-    /// Suite files or directories (searched recursively for `kind: AdmissionTest`).
+    /// Suite files or directories (searched recursively for `kind: AdmissionTest`, kaptest
+    /// manifests and `kyverno test` manifests).
     #[arg(value_name = "SUITE|DIR", required = true)]
     paths: Vec<PathBuf>,
     /// Output format.
@@ -85,37 +89,59 @@ pub(crate) fn run_command(command: &VapCommand, out: &mut dyn Write) -> u8 {
     }
 }
 
-/// Every suite file under `paths`, with its documents that are suites.
-fn find_suites(paths: &[PathBuf]) -> Result<Vec<(PathBuf, Suite)>, String> {
+/// A suite document in one of the formats `vap test` runs.
+enum SuiteDocument {
+    /// palisade's own `kind: AdmissionTest`.
+    Palisade(Suite),
+    /// A kaptest manifest.
+    Kaptest(KaptestManifest),
+    /// A `kyverno test` manifest.
+    Kyverno(KyvernoTest),
+}
+
+/// Every suite document under `paths`, with the file it is in.
+fn find_suites(paths: &[PathBuf]) -> Result<Vec<(PathBuf, SuiteDocument)>, String> {
     let mut found = Vec::new();
     for path in paths {
         let manifests = input::load(std::slice::from_ref(path))?;
         for m in manifests {
-            if m.value.get("kind").and_then(Value::as_str) != Some("AdmissionTest") {
-                continue;
-            }
             let file = m
                 .origin
                 .source
                 .as_ref()
                 .map(PathBuf::from)
                 .unwrap_or_else(|| path.clone());
-            let suite: Suite = serde_json::from_value(m.value)
-                .map_err(|e| format!("{}: not a valid test suite: {e}", file.display()))?;
-            found.push((file, suite));
+            let invalid =
+                |e: serde_json::Error| format!("{}: not a valid test suite: {e}", file.display());
+            let document = if m.value.get("kind").and_then(Value::as_str) == Some("AdmissionTest") {
+                SuiteDocument::Palisade(serde_json::from_value(m.value).map_err(invalid)?)
+            } else if kaptest::is_kaptest(&m.value) {
+                SuiteDocument::Kaptest(serde_json::from_value(m.value).map_err(invalid)?)
+            } else if kyverno::is_kyverno_test(&m.value) {
+                SuiteDocument::Kyverno(serde_json::from_value(m.value).map_err(invalid)?)
+            } else {
+                continue;
+            };
+            found.push((file, document));
         }
     }
     if found.is_empty() {
-        return Err("no test suites (kind: AdmissionTest) found".to_owned());
+        return Err(
+            "no test suites found (kind: AdmissionTest, kaptest manifests, kyverno Test)"
+                .to_owned(),
+        );
     }
     Ok(found)
 }
 
-/// Loads a suite's resources: paths relative to the suite file, or inline objects.
-fn suite_resources(file: &Path, suite: &Suite) -> Result<Vec<Value>, String> {
+/// Loads files named relative to the suite file, or takes objects inline.
+fn suite_resources<'a>(
+    file: &Path,
+    entries: impl IntoIterator<Item = &'a Value>,
+) -> Result<Vec<Value>, String> {
     let dir = file.parent().unwrap_or(Path::new("."));
     let mut resources = Vec::new();
-    for r in &suite.resources {
+    for r in entries {
         match r {
             Value::String(p) => {
                 let manifests = input::load(&[dir.join(p)])?;
@@ -127,15 +153,48 @@ fn suite_resources(file: &Path, suite: &Suite) -> Result<Vec<Value>, String> {
     Ok(resources)
 }
 
+/// The files a foreign manifest names, as JSON strings.
+fn file_list<'a>(lists: impl IntoIterator<Item = &'a Vec<String>>) -> Vec<Value> {
+    lists
+        .into_iter()
+        .flatten()
+        .map(|f| Value::String(f.clone()))
+        .collect()
+}
+
 fn resolve_all(paths: &[PathBuf]) -> Result<Vec<(PathBuf, ResolvedSuite)>, String> {
     find_suites(paths)?
         .into_iter()
-        .map(|(file, suite)| {
-            let resources = suite_resources(&file, &suite)?;
+        .map(|(file, document)| {
             let name = file.display().to_string();
-            let resolved = suite
-                .resolve(&resources, &name)
-                .map_err(|e| format!("{name}: {e}"))?;
+            let resolved = match &document {
+                SuiteDocument::Palisade(suite) => {
+                    let resources = suite_resources(&file, &suite.resources)?;
+                    suite.resolve(&resources, &name)
+                }
+                SuiteDocument::Kaptest(manifest) => {
+                    let files = file_list([&manifest.policies, &manifest.resources]);
+                    let resources = suite_resources(&file, &files)?;
+                    manifest.resolve(&resources, &name)
+                }
+                SuiteDocument::Kyverno(test) => {
+                    let files = file_list([&test.policies, &test.resources]);
+                    let resources = suite_resources(&file, &files)?;
+                    let values = match &test.variables {
+                        None => None,
+                        Some(v) => {
+                            let docs = suite_resources(&file, &[Value::String(v.clone())])?;
+                            docs.into_iter()
+                                .next()
+                                .map(serde_json::from_value::<KyvernoValues>)
+                                .transpose()
+                                .map_err(|e| format!("{name}: variables {v}: {e}"))?
+                        }
+                    };
+                    test.resolve(&resources, values.as_ref(), &name)
+                }
+            }
+            .map_err(|e| format!("{name}: {e}"))?;
             Ok((file, resolved))
         })
         .collect()

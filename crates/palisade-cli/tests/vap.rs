@@ -41,9 +41,46 @@ fn the_example_suites_pass() {
     let text = stdout(&out);
     assert_eq!(out.status.code(), Some(0), "{text}");
     assert!(
-        text.ends_with("4 suites, 15 cases: 15 passed, 0 failed\n"),
+        text.ends_with("6 suites, 24 cases: 24 passed, 0 failed\n"),
         "{text}"
     );
+    // The kaptest and kyverno manifests of the examples run beside palisade's own suites.
+    assert!(
+        text.contains("examples/policies/replica-limit-params/kaptest.yaml\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("  ok   staged-replicas Deployment/api: fail\n"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_kaptest_manifest_with_a_wrong_expectation_fails() {
+    let dir = std::env::temp_dir().join(format!("palisade-kaptest-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let example = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
+        .join("examples/policies/replica-limit-params");
+    let manifest = format!(
+        "policies: [{p}]\nresources: [{o}]\nvapTestSuites:\n- policy: replicalimit-policy.example.com\n  tests:\n  - object: {{kind: Deployment, namespace: team-a, name: batch}}\n    param: {{namespace: team-a, name: replica-limit}}\n    expect: admit\n",
+        p = example.join("policy.yaml").display(),
+        o = example.join("objects.yaml").display()
+    );
+    let file = dir.join("kaptest.yaml");
+    std::fs::write(&file, manifest).unwrap();
+    let out = palisade(&["vap", "test", file.to_str().unwrap()], None);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("FAIL replicalimit-policy.example.com #0: admit Deployment team-a/batch"),
+        "{text}"
+    );
+    assert!(text.contains("expected: admit"), "{text}");
+    assert!(
+        text.contains("actual:   deny: object.spec.replicas must be no greater than 3"),
+        "{text}"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 const WRONG_SUITE: &str = r#"

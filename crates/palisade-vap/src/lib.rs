@@ -34,6 +34,7 @@ pub mod equivalent;
 pub mod grants;
 pub mod input;
 pub mod matching;
+pub mod outcome;
 pub mod params;
 pub mod policy;
 pub mod request;

@@ -29,13 +29,21 @@
 //! multiset) and `auditAnnotations` (the exact map). A case may give a whole admission
 //! `request` instead of `object`/`oldObject`.
 
+//!
+//! The suites of two other tools run too, each in its own module: [`kaptest`] manifests and
+//! [`kyverno`] `Test` manifests, for their ValidatingAdmissionPolicy cases. Their cases
+//! expect what one policy does ([`Expectation::Policy`], see [`crate::outcome`]) rather than
+//! the API server's whole answer.
+
 mod format;
+pub mod kaptest;
+pub mod kyverno;
 mod resolve;
 mod run;
 
-pub use format::{Case, Expect, ObjectRef, Suite};
+pub use format::{Case, Expect, ObjectRef, Reference, Suite};
 pub use resolve::{
-    ResolveError, ResolvedCase, ResolvedSuite, add_missing_namespace, create_request,
-    resource_for_kind,
+    Expectation, PolicyExpect, ResolveError, ResolvedCase, ResolvedSuite, add_missing_namespace,
+    create_request, resource_for_kind,
 };
-pub use run::{CaseResult, Mismatch, SuiteReport, compare, run};
+pub use run::{CaseResult, Mismatch, SuiteReport, compare, compare_outcome, run};

@@ -5,6 +5,7 @@ use serde_json::{Value, json};
 
 use super::format::{Case, Expect, ObjectRef, Reference, Suite};
 use crate::input::AdmissionInput;
+use crate::outcome::Matching;
 use crate::request::{AdmissionRequest, Operation};
 use crate::resource::{GroupVersionKind, GroupVersionResource};
 
@@ -41,7 +42,32 @@ pub struct ResolvedCase {
     /// The evaluation: the suite's cluster state and this case's request.
     pub input: AdmissionInput,
     /// The expected answer.
-    pub expect: Expect,
+    pub expect: Expectation,
+}
+
+/// What a case expects: the API server's answer (palisade's own format), or what one policy
+/// does with the request (the formats of kaptest and `kyverno test`).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Expectation {
+    /// The admission response.
+    Response(Expect),
+    /// One policy's outcome.
+    Policy(PolicyExpect),
+}
+
+/// The expected outcome of one policy.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PolicyExpect {
+    /// The policy's name.
+    pub policy: String,
+    /// How much matching decides whether the policy applies.
+    pub matching: Matching,
+    /// The params object of the evaluation, when the case names one (kaptest's `param`).
+    pub param: Option<Value>,
+    /// `skip`, `admit`, `deny` or `error` (see [`crate::outcome::PolicyOutcome::as_str`]).
+    pub outcome: &'static str,
+    /// A text the denial message must contain.
+    pub message_contains: Option<String>,
 }
 
 /// A suite ready to run.
@@ -94,7 +120,7 @@ pub fn resource_for_kind(api_version: &str, kind: &str) -> GroupVersionResource 
     GroupVersionResource::new(group, version, &plural)
 }
 
-fn split_api_version(api_version: &str) -> (&str, &str) {
+pub(crate) fn split_api_version(api_version: &str) -> (&str, &str) {
     api_version.rsplit_once('/').unwrap_or(("", api_version))
 }
 
@@ -140,7 +166,7 @@ impl Suite {
                 Ok(ResolvedCase {
                     name: case.name.clone(),
                     input,
-                    expect: case.expect.clone(),
+                    expect: Expectation::Response(case.expect.clone()),
                 })
             })
             .collect::<Result<_, _>>()?;
@@ -172,7 +198,7 @@ pub fn add_missing_namespace(namespaces: &mut Vec<Value>, name: &str) {
     }));
 }
 
-fn find_resource(reference: &Reference, resources: &[Value]) -> Result<Value, String> {
+pub(crate) fn find_resource(reference: &Reference, resources: &[Value]) -> Result<Value, String> {
     let found: Vec<&Value> = resources
         .iter()
         .filter(|r| {
@@ -223,7 +249,7 @@ pub fn create_request(object: &Value) -> Result<AdmissionRequest, String> {
 }
 
 /// The admission request of a case.
-fn case_request(case: &Case, resources: &[Value]) -> Result<AdmissionRequest, String> {
+pub(crate) fn case_request(case: &Case, resources: &[Value]) -> Result<AdmissionRequest, String> {
     if let Some(request) = &case.request {
         return Ok(request.clone());
     }

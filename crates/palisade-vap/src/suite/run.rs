@@ -3,8 +3,9 @@
 use serde::Serialize;
 
 use super::format::Expect;
-use super::resolve::ResolvedSuite;
+use super::resolve::{Expectation, PolicyExpect, ResolvedSuite};
 use crate::input::AdmissionInput;
+use crate::outcome::{PolicyOutcome, policy_outcome};
 use crate::response::AdmissionResponse;
 
 /// One difference between the expected and the actual answer.
@@ -63,7 +64,10 @@ pub fn run(
         .iter()
         .map(|case| {
             let response = evaluate(&case.input);
-            let mismatches = compare(&case.expect, &response);
+            let mismatches = match &case.expect {
+                Expectation::Response(expect) => compare(expect, &response),
+                Expectation::Policy(expect) => compare_outcome(expect, &case.input),
+            };
             CaseResult {
                 name: case.name.clone(),
                 passed: mismatches.is_empty(),
@@ -145,6 +149,26 @@ pub fn compare(expect: &Expect, response: &AdmissionResponse) -> Vec<Mismatch> {
             format!("{want:?}"),
             format!("{:?}", response.audit_annotations),
         ));
+    }
+    out
+}
+
+/// Whether one policy's outcome is the expected one.
+pub fn compare_outcome(expect: &PolicyExpect, input: &AdmissionInput) -> Vec<Mismatch> {
+    let actual = policy_outcome(
+        input,
+        &expect.policy,
+        expect.matching,
+        expect.param.as_ref(),
+    );
+    let mut out = Vec::new();
+    if actual.as_str() != expect.outcome {
+        out.push(mismatch("outcome", expect.outcome, actual.to_string()));
+    }
+    if let (Some(want), PolicyOutcome::Deny { message }) = (&expect.message_contains, &actual)
+        && !message.contains(want.as_str())
+    {
+        out.push(mismatch("deniedMessage", want.as_str(), message.as_str()));
     }
     out
 }
