@@ -21,6 +21,29 @@ pub(crate) enum VapCommand {
     Test(TestArgs),
     /// Evaluate one admission request against policies, bindings and params.
     Eval(EvalArgs),
+    /// Validate ValidatingAdmissionPolicies and bindings as the API server does when they are
+    /// created: every invalid field, and every expression that does not compile.
+    Validate(ValidateArgs),
+}
+
+/// `palisade vap validate`.
+#[derive(Debug, Clone, Args)]
+pub(crate) struct ValidateArgs {
+    /// Files or directories with policies and bindings (`-` for stdin); other objects are
+    /// ignored.
+    #[arg(
+        short = 'f',
+        long = "filename",
+        value_name = "FILE|DIR|-",
+        required = true
+    )]
+    paths: Vec<PathBuf>,
+    /// The Kubernetes version whose CEL environment compiles the expressions (`1.N`).
+    #[arg(long = "kubernetes-version", value_name = "1.N")]
+    kubernetes_version: Option<String>,
+    /// Output format.
+    #[arg(short = 'o', long = "output", value_enum, default_value_t = Format::Text)]
+    output: Format,
 }
 
 /// Output of `vap test`.
@@ -86,6 +109,7 @@ pub(crate) fn run_command(command: &VapCommand, out: &mut dyn Write) -> u8 {
     match command {
         VapCommand::Test(args) => test(args, out),
         VapCommand::Eval(args) => eval(args, out),
+        VapCommand::Validate(args) => validate(args, out),
     }
 }
 
@@ -486,28 +510,151 @@ fn is_vap_kind(value: &Value, kind: &str) -> bool {
             .is_some_and(|v| v.starts_with("admissionregistration.k8s.io/"))
 }
 
+/// A policy or binding the API server would refuse to create.
+#[derive(Debug, Clone, serde::Serialize)]
+pub(crate) struct InvalidObject {
+    /// Where it was read from.
+    source: String,
+    /// `ValidatingAdmissionPolicy` or `ValidatingAdmissionPolicyBinding`.
+    kind: String,
+    /// Its name.
+    name: String,
+    /// The API server's error: `<Kind>.admissionregistration.k8s.io "<name>" is invalid: …`.
+    message: String,
+}
+
+/// Reads and validates every policy and binding of `manifests` (on create, with `checker`
+/// compiling the expressions); returns the valid ones and what is invalid.
+pub(crate) fn validated(
+    manifests: &[palisade::core::Manifest],
+    checker: &dyn palisade::vap::validation::ExpressionChecker,
+) -> (
+    Vec<palisade::vap::ValidatingAdmissionPolicy>,
+    Vec<palisade::vap::ValidatingAdmissionPolicyBinding>,
+    Vec<InvalidObject>,
+) {
+    use palisade::vap::validation::{validate_binding, validate_policy};
+    let (mut policies, mut bindings, mut invalid) = (Vec::new(), Vec::new(), Vec::new());
+    for m in manifests {
+        let kind = m.value.get("kind").and_then(Value::as_str).unwrap_or("");
+        if !is_vap_kind(&m.value, "ValidatingAdmissionPolicy")
+            && !is_vap_kind(&m.value, "ValidatingAdmissionPolicyBinding")
+        {
+            continue;
+        }
+        let name = m.name().unwrap_or("").to_owned();
+        let problem = |message: String| InvalidObject {
+            source: m.origin.to_string(),
+            kind: kind.to_owned(),
+            name: name.clone(),
+            message: format!(
+                "{kind}.admissionregistration.k8s.io {} is invalid: {message}",
+                palisade::core::quote::GoQuoted(&name)
+            ),
+        };
+        if kind == "ValidatingAdmissionPolicy" {
+            match serde_json::from_value::<palisade::vap::ValidatingAdmissionPolicy>(
+                m.value.clone(),
+            ) {
+                Err(e) => invalid.push(problem(e.to_string())),
+                Ok(p) => {
+                    let errors = validate_policy(&p.clone().defaulted(), checker);
+                    if errors.is_empty() {
+                        policies.push(p);
+                    } else {
+                        invalid.push(problem(errors.to_string()));
+                    }
+                }
+            }
+        } else {
+            match serde_json::from_value::<palisade::vap::ValidatingAdmissionPolicyBinding>(
+                m.value.clone(),
+            ) {
+                Err(e) => invalid.push(problem(e.to_string())),
+                Ok(b) => {
+                    let errors = validate_binding(&b.clone().defaulted());
+                    if errors.is_empty() {
+                        bindings.push(b);
+                    } else {
+                        invalid.push(problem(errors.to_string()));
+                    }
+                }
+            }
+        }
+    }
+    (policies, bindings, invalid)
+}
+
+/// The CEL checker of `--kubernetes-version` (default: the newest).
+fn checker_for(version: Option<&str>) -> Result<palisade::vap::validation::CelChecker, String> {
+    let minor = match version {
+        None => None,
+        Some(v) => Some(
+            v.strip_prefix("1.")
+                .and_then(|m| m.parse::<u32>().ok())
+                .ok_or_else(|| format!("--kubernetes-version {v:?}: expected 1.N"))?,
+        ),
+    };
+    palisade::vap::validation::CelChecker::new(minor)
+        .map_err(|e| format!("--kubernetes-version {}: {e}", version.unwrap_or("")))
+}
+
+fn validate(args: &ValidateArgs, out: &mut dyn Write) -> u8 {
+    let checker = match checker_for(args.kubernetes_version.as_deref()) {
+        Ok(c) => c,
+        Err(e) => return report_error(e),
+    };
+    let manifests = match input::load(&args.paths) {
+        Ok(m) => m,
+        Err(e) => return report_error(e),
+    };
+    let (policies, bindings, invalid) = validated(&manifests, &checker);
+    let code = if invalid.is_empty() {
+        EXIT_OK
+    } else {
+        EXIT_VIOLATIONS
+    };
+    let valid = policies.len() + bindings.len();
+    match args.output {
+        Format::Text => {
+            let mut s = String::new();
+            for i in &invalid {
+                let _ = writeln!(s, "INVALID {} ({}): {}", i.name, i.source, i.message);
+            }
+            let _ = writeln!(s, "{valid} valid, {} invalid", invalid.len());
+            out.write_all(s.as_bytes())
+                .map(|()| code)
+                .unwrap_or(EXIT_USAGE)
+        }
+        format => {
+            match output::write_value(out, format, &json!({"valid": valid, "invalid": invalid})) {
+                EXIT_OK => code,
+                other => other,
+            }
+        }
+    }
+}
+
 /// The admission-policy section of `palisade check`: every object of the dump submitted as a
-/// CREATE to the ValidatingAdmissionPolicies and bindings found in it. Returns the text, the
-/// JSON, and whether any object is denied. Empty when the dump has no policies.
+/// CREATE to the ValidatingAdmissionPolicies and bindings found in it, after validating them
+/// as the API server does on create (invalid ones are reported and not applied). Returns the
+/// text, the JSON, and whether any object is denied or any policy or binding is invalid.
+/// Empty when the dump has no policies.
 pub(crate) fn check_section(manifests: &[palisade::core::Manifest]) -> (String, Value, bool) {
     use palisade::vap::suite::{add_missing_namespace, create_request};
-    use palisade::vap::{
-        Admission, Cluster, ValidatingAdmissionPolicy, ValidatingAdmissionPolicyBinding,
-    };
+    use palisade::vap::{Admission, Cluster};
 
-    let policies: Vec<ValidatingAdmissionPolicy> = manifests
+    let has_policies = manifests
         .iter()
-        .filter(|m| is_vap_kind(&m.value, "ValidatingAdmissionPolicy"))
-        .filter_map(|m| serde_json::from_value(m.value.clone()).ok())
-        .collect();
-    if policies.is_empty() {
+        .any(|m| is_vap_kind(&m.value, "ValidatingAdmissionPolicy"));
+    if !has_policies {
         return (String::new(), json!({"policies": 0, "results": []}), false);
     }
-    let bindings: Vec<ValidatingAdmissionPolicyBinding> = manifests
-        .iter()
-        .filter(|m| is_vap_kind(&m.value, "ValidatingAdmissionPolicyBinding"))
-        .filter_map(|m| serde_json::from_value(m.value.clone()).ok())
-        .collect();
+    // Policies and bindings the API server would refuse to create are reported, not applied.
+    let (policies, bindings, invalid) = match palisade::vap::validation::CelChecker::new(None) {
+        Ok(checker) => validated(manifests, &checker),
+        Err(_) => validated(manifests, &palisade::vap::validation::AcceptAll),
+    };
     let subjects: Vec<&palisade::core::Manifest> = manifests
         .iter()
         .filter(|m| {
@@ -539,6 +686,13 @@ pub(crate) fn check_section(manifests: &[palisade::core::Manifest]) -> (String, 
     });
     let (mut denied, mut warned) = (0, 0);
     let mut lines = String::new();
+    for i in &invalid {
+        let _ = writeln!(
+            lines,
+            "  INVALID {} {} ({}): {}",
+            i.kind, i.name, i.source, i.message
+        );
+    }
     let mut results = Vec::new();
     for (m, request) in &requests {
         let Ok(request) = request else { continue };
@@ -577,10 +731,16 @@ pub(crate) fn check_section(manifests: &[palisade::core::Manifest]) -> (String, 
     let plural =
         |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
     let text = format!(
-        "admission policies: {} against {}: {denied} denied, {warned} with warnings\n{lines}\n",
+        "admission policies: {} against {}: {denied} denied, {warned} with warnings{}\n{lines}\n",
         plural(requests.len(), "object", "objects"),
         plural(admission.policy_count(), "policy", "policies"),
+        if invalid.is_empty() {
+            String::new()
+        } else {
+            format!("; {} invalid", invalid.len())
+        },
     );
-    let json = json!({"policies": admission.policy_count(), "objects": requests.len(), "results": results});
-    (text, json, denied > 0)
+    let json = json!({"policies": admission.policy_count(), "objects": requests.len(),
+        "invalid": invalid, "results": results});
+    (text, json, denied > 0 || !invalid.is_empty())
 }

@@ -224,3 +224,138 @@ fn check_applies_the_dumps_policies_to_its_objects() {
          untrusted images: registry.k8s.io/ingress-nginx/controller:v1.11.3"
     ), "{text}");
 }
+
+const INVALID_OBJECTS: &str = r#"
+apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicy
+metadata: {name: bad-syntax}
+spec:
+  matchConstraints:
+    resourceRules: [{apiGroups: [apps], apiVersions: [v1], operations: [CREATE], resources: [deployments]}]
+  validations:
+  - expression: "object.spec.replicas <="
+---
+apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicy
+metadata: {name: message-authorizer}
+spec:
+  matchConstraints:
+    resourceRules: [{apiGroups: [apps], apiVersions: [v1], operations: [CREATE], resources: [deployments]}]
+  validations:
+  - expression: "authorizer.group('').resource('pods').check('get').allowed()"
+    messageExpression: "authorizer.group('').resource('pods').check('get').reason()"
+---
+apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicyBinding
+metadata: {name: unnamed}
+spec: {validationActions: [Deny]}
+---
+apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicy
+metadata: {name: fine}
+spec:
+  matchConstraints:
+    resourceRules: [{apiGroups: [apps], apiVersions: [v1], operations: [CREATE], resources: [deployments]}]
+  validations:
+  - expression: "object.spec.replicas <= 5"
+"#;
+
+#[test]
+fn validate_reports_what_the_api_server_refuses_to_create() {
+    let out = palisade(&["vap", "validate", "-f", "-"], Some(INVALID_OBJECTS));
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    // A syntax error, with cel-go's position and caret (upstream formats compile errors as
+    // `compilation failed: ERROR: <input>:L:C: …`).
+    assert!(
+        text.contains(
+            "ValidatingAdmissionPolicy.admissionregistration.k8s.io \"bad-syntax\" is invalid: \
+             spec.validations[0].expression: Invalid value: \"object.spec.replicas <=\": \
+             compilation failed: ERROR: <input>:1:24: Syntax error: mismatched input '<EOF>'"
+        ),
+        "{text}"
+    );
+    // messageExpressions are compiled without `authorizer`; the validation itself may use it.
+    assert!(
+        text.contains(
+            "\"message-authorizer\" is invalid: spec.validations[0].messageExpression: Invalid \
+             value: \"authorizer.group('').resource('pods').check('get').reason()\": compilation \
+             failed: ERROR: <input>:1:1: undeclared reference to 'authorizer' (in container '')"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "ValidatingAdmissionPolicyBinding.admissionregistration.k8s.io \"unnamed\" is \
+             invalid: spec.policyName: Required value"
+        ),
+        "{text}"
+    );
+    assert!(text.ends_with("1 valid, 3 invalid\n"), "{text}");
+    let json = palisade(
+        &["vap", "validate", "-o", "json", "-f", "-"],
+        Some(INVALID_OBJECTS),
+    );
+    let value: Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(value["valid"], 1);
+    assert_eq!(value["invalid"].as_array().unwrap().len(), 3);
+    assert_eq!(
+        value["invalid"][2]["kind"],
+        "ValidatingAdmissionPolicyBinding"
+    );
+}
+
+#[test]
+fn validate_accepts_the_example_policies() {
+    let out = palisade(&["vap", "validate", "-f", "examples/policies"], None);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert_eq!(text, "10 valid, 0 invalid\n");
+}
+
+#[test]
+fn check_reports_invalid_policies_and_does_not_apply_them() {
+    let dir = std::env::temp_dir().join(format!("palisade-check-vap-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let broken = r#"
+apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicy
+metadata: {name: deny-all-broken}
+spec:
+  matchConstraints:
+    resourceRules: [{apiGroups: [apps], apiVersions: [v1], operations: [CREATE], resources: [deployments]}]
+  validations:
+  - expression: "object.spec.replicas <"
+---
+apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicyBinding
+metadata: {name: deny-all-broken}
+spec: {policyName: deny-all-broken, validationActions: [Deny]}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: default}
+spec:
+  replicas: 1
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec: {containers: [{name: web, image: registry.example.com/web:1}]}
+"#;
+    std::fs::write(dir.join("all.yaml"), broken).unwrap();
+    let out = palisade(&["check", dir.to_str().unwrap()], None);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains(
+            "admission policies: 1 object against 0 policies: 0 denied, 0 with warnings; 1 invalid"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("INVALID ValidatingAdmissionPolicy deny-all-broken"),
+        "{text}"
+    );
+    assert!(!text.contains("DENIED"), "{text}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -58,10 +58,8 @@ pub struct CelValidator {
 fn compile(env: &Env, source: &str) -> Compiled {
     Compiled {
         source: source.to_owned(),
-        program: Program::compile(env, source).map_err(|e| match e {
-            palisade_cel::CompileError::Invalid { .. } => format!("compilation failed: {e}"),
-            other => other.to_string(),
-        }),
+        program: Program::compile(env, source)
+            .map_err(|e| crate::validation::compile_error_text(&e)),
     }
 }
 

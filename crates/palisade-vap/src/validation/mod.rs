@@ -5,7 +5,8 @@
 //! The API server validates an object after applying its defaults, so pass
 //! [`ValidatingAdmissionPolicy::defaulted`] / [`ValidatingAdmissionPolicyBinding::defaulted`]
 //! output to mirror a create request. Expressions are compiled through an
-//! [`ExpressionChecker`]; [`AcceptAll`] skips compilation.
+//! [`ExpressionChecker`]: [`CelChecker`] compiles them as the API server does, [`AcceptAll`]
+//! skips compilation.
 //!
 //! Fields that are enums here (`failurePolicy`, `matchPolicy`, `parameterNotFoundAction`,
 //! `validationActions`) cannot hold unsupported values, so only their absence or repetition
@@ -32,6 +33,7 @@
 //! ```
 
 mod binding;
+mod cel_checker;
 mod expression;
 mod policy;
 mod rules;
@@ -41,6 +43,8 @@ use palisade_core::field::{FieldError, ValidationErrors};
 use palisade_core::meta::{MetaFields, validate_object_meta};
 use palisade_core::validation::name_is_dns_subdomain;
 
+pub use cel_checker::CelChecker;
+pub(crate) use cel_checker::compile_error_text;
 pub use expression::{
     AcceptAll, CompileError, CompileErrorKind, ExpressionChecker, ExpressionContext, ExpressionRole,
 };
