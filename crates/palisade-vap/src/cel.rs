@@ -13,7 +13,7 @@ use palisade_cel::{Env, EvalError, Program, Value};
 use palisade_core::quote::GoQuoted;
 use serde_json::{Value as Json, json};
 
-use crate::policy::{FailurePolicy, ValidatingAdmissionPolicy};
+use crate::policy::ValidatingAdmissionPolicy;
 use crate::request::AdmissionRequest;
 use crate::validator::{
     Action, AuditAnnotationAction, Evaluation, PolicyAuditAnnotation, PolicyDecision,
@@ -109,7 +109,7 @@ impl CelValidator {
             .map(|a| (a.key.clone(), compile(&env, &a.value_expression)))
             .collect();
         let mut validator = CelValidator {
-            fail: spec.failure_policy.unwrap_or(FailurePolicy::Fail) == FailurePolicy::Fail,
+            fail: spec.fails_closed(),
             variables,
             match_conditions,
             validations,

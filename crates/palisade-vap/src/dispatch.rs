@@ -13,8 +13,7 @@ use crate::cluster::Cluster;
 use crate::matching::{Namespaces, matches};
 use crate::params::collect_params;
 use crate::policy::{
-    FailurePolicy, MatchResources, ValidatingAdmissionPolicy, ValidatingAdmissionPolicyBinding,
-    ValidationAction,
+    MatchResources, ValidatingAdmissionPolicy, ValidatingAdmissionPolicyBinding, ValidationAction,
 };
 use crate::request::AdmissionRequest;
 use crate::response::{AdmissionResponse, Status, StatusCause, StatusDetails, forbidden};
@@ -96,10 +95,6 @@ fn config_error(
     }
 }
 
-fn failure_policy(policy: &ValidatingAdmissionPolicy) -> FailurePolicy {
-    policy.spec.failure_policy.unwrap_or(FailurePolicy::Fail)
-}
-
 /// Whether the request is for a kind policies never apply to.
 pub fn is_exempt(request: &AdmissionRequest) -> bool {
     request.kind.group == "admissionregistration.k8s.io"
@@ -133,7 +128,7 @@ pub fn dispatch(
     for hook in hooks {
         let policy = hook.policy;
         let name = policy.metadata.name.as_str();
-        let fail = failure_policy(policy) == FailurePolicy::Fail;
+        let fail = policy.spec.fails_closed();
         let constraints = policy
             .spec
             .match_constraints
@@ -251,6 +246,8 @@ pub fn dispatch(
                                 "Validation failed for ValidatingAdmissionPolicy '{name}' with binding '{}': {}",
                                 binding.metadata.name, decision.message
                             )),
+                            // Refused on create: a stored binding never holds one.
+                            ValidationAction::Unsupported(_) => {}
                         }
                     }
                 }

@@ -8,7 +8,7 @@ use palisade_core::selector::{LabelSelector, Selector, SelectorError, parse_opti
 use serde_json::Value;
 
 use crate::equivalent::EquivalentResources;
-use crate::policy::{MatchPolicy, MatchResources, NamedRuleWithOperations};
+use crate::policy::{MatchResources, NamedRuleWithOperations};
 use crate::request::{AdmissionRequest, Operation};
 use crate::resource::{GroupVersionKind, GroupVersionResource};
 use crate::rules::{RuleTarget, rule_matches};
@@ -77,10 +77,10 @@ pub fn matches<'a>(
     if matches!(obj, Ok(false)) {
         return Ok(None);
     }
-    let policy = criteria.match_policy;
+    let equivalent = criteria.matches_equivalents();
     if matches_rules(
         &criteria.exclude_resource_rules,
-        policy,
+        equivalent,
         request,
         equivalents,
     )?
@@ -94,7 +94,7 @@ pub fn matches<'a>(
             kind: &request.kind,
         })
     } else {
-        matches_rules(&criteria.resource_rules, policy, request, equivalents)?
+        matches_rules(&criteria.resource_rules, equivalent, request, equivalents)?
     };
     if matched.is_none() {
         return Ok(None);
@@ -121,7 +121,7 @@ fn name_matches(rule: &NamedRuleWithOperations, name: &str) -> bool {
 /// `Equivalent`) every rule against each equivalent resource.
 fn matches_rules<'a>(
     rules: &[NamedRuleWithOperations],
-    policy: Option<MatchPolicy>,
+    equivalent: bool,
     request: &'a AdmissionRequest,
     equivalents: &'a EquivalentResources,
 ) -> Result<Option<Match<'a>>, MatchError> {
@@ -135,7 +135,7 @@ fn matches_rules<'a>(
             }));
         }
     }
-    if policy != Some(MatchPolicy::Equivalent) {
+    if !equivalent {
         return Ok(None);
     }
     let candidates = equivalents.equivalents_for(&request.resource, &request.sub_resource);

@@ -75,23 +75,31 @@ pub struct ParamKind {
 }
 
 /// What happens when a policy cannot be evaluated.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum FailurePolicy {
     /// The request is denied.
     #[default]
     Fail,
     /// The error is ignored.
     Ignore,
+    /// Any other value: the API server refuses it on create (validation reports it); here it
+    /// evaluates as `Fail`.
+    #[serde(untagged)]
+    Unsupported(String),
 }
 
 /// How rules match requests made through other versions of the same resource.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum MatchPolicy {
     /// Only the versions the rules name.
     Exact,
     /// Also equivalent versions and groups of the same resource (the API default).
     #[default]
     Equivalent,
+    /// Any other value: the API server refuses it on create (validation reports it); here it
+    /// evaluates as `Exact`.
+    #[serde(untagged)]
+    Unsupported(String),
 }
 
 /// `matchConstraints` of a policy or `matchResources` of a binding.
@@ -242,17 +250,21 @@ pub struct ParamRef {
 }
 
 /// What a binding does when its params are not found.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum ParameterNotFoundAction {
     /// The request is admitted.
     Allow,
     /// The request is denied (subject to the failure policy).
     #[default]
     Deny,
+    /// Any other value: the API server refuses it on create (validation reports it); here it
+    /// evaluates as `Allow`.
+    #[serde(untagged)]
+    Unsupported(String),
 }
 
 /// What a failing validation does.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum ValidationAction {
     /// Deny the request.
     Deny,
@@ -260,9 +272,50 @@ pub enum ValidationAction {
     Warn,
     /// Record an audit annotation.
     Audit,
+    /// Any other value: the API server refuses it on create (validation reports it); here it
+    /// does nothing.
+    #[serde(untagged)]
+    Unsupported(String),
+}
+
+/// The API's names of an enum's values, and the value of `Unsupported`.
+macro_rules! api_names {
+    ($ty:ident { $($variant:ident),* }) => {
+        impl $ty {
+            /// The value as the API writes it.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $($ty::$variant => stringify!($variant),)*
+                    $ty::Unsupported(other) => other,
+                }
+            }
+
+            /// Whether the API defines the value.
+            pub fn is_supported(&self) -> bool {
+                !matches!(self, $ty::Unsupported(_))
+            }
+        }
+    };
+}
+
+api_names!(FailurePolicy { Fail, Ignore });
+api_names!(MatchPolicy { Exact, Equivalent });
+api_names!(ParameterNotFoundAction { Allow, Deny });
+api_names!(ValidationAction { Deny, Warn, Audit });
+
+impl PolicySpec {
+    /// Whether an evaluation error denies the request: the failure policy is not `Ignore`.
+    pub fn fails_closed(&self) -> bool {
+        !matches!(self.failure_policy, Some(FailurePolicy::Ignore))
+    }
 }
 
 impl MatchResources {
+    /// Whether requests through equivalent resources match too (`matchPolicy: Equivalent`).
+    pub fn matches_equivalents(&self) -> bool {
+        matches!(self.match_policy, Some(MatchPolicy::Equivalent))
+    }
+
     /// The API server's defaults: `{}` selectors, `Equivalent` match policy, `*` scope.
     #[must_use]
     pub fn defaulted(mut self) -> Self {

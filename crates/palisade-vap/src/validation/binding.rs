@@ -77,43 +77,47 @@ fn validate_param_ref(param_ref: &ParamRef, path: &FieldPath) -> Vec<FieldError>
             "one of name or selector must be specified",
         ));
     }
-    // The action is an enum here: only its absence can be wrong.
-    if param_ref.parameter_not_found_action.is_none() {
-        errs.push(FieldError::required(
-            path.clone().child("parameterNotFoundAction"),
-            "",
-        ));
+    let action_path = path.clone().child("parameterNotFoundAction");
+    match &param_ref.parameter_not_found_action {
+        None => errs.push(FieldError::required(action_path, "")),
+        Some(a) if a.as_str().is_empty() => errs.push(FieldError::required(action_path, "")),
+        // Upstream lists the supported values in this order, not sorted.
+        Some(a) if !a.is_supported() => errs.push(FieldError::not_supported_json(
+            action_path,
+            a.as_str(),
+            &["Deny", "Allow"],
+        )),
+        Some(_) => {}
     }
     errs
-}
-
-fn action_name(action: ValidationAction) -> &'static str {
-    match action {
-        ValidationAction::Deny => "Deny",
-        ValidationAction::Warn => "Warn",
-        ValidationAction::Audit => "Audit",
-    }
 }
 
 /// upstream `validateValidationActions`: no repeats, not both Deny and Warn, at least one.
 fn validate_validation_actions(actions: &[ValidationAction], path: &FieldPath) -> Vec<FieldError> {
     let mut errs = Vec::new();
-    let mut seen: Vec<ValidationAction> = Vec::new();
+    let mut seen: Vec<&ValidationAction> = Vec::new();
     for (i, action) in actions.iter().enumerate() {
-        if seen.contains(action) {
-            // A named string type: upstream renders it as JSON.
+        // A named string type: upstream renders the value as JSON.
+        if !action.is_supported() {
+            errs.push(FieldError::not_supported_json(
+                path.clone().index(i),
+                action.as_str(),
+                &["Audit", "Deny", "Warn"],
+            ));
+        }
+        if seen.contains(&action) {
             errs.push(FieldError::new(
                 path.clone().index(i),
                 ErrorType::Duplicate,
-                BadValue::Json(go_json(action_name(*action))),
+                BadValue::Json(go_json(action.as_str())),
                 "",
             ));
         } else {
-            seen.push(*action);
+            seen.push(action);
         }
     }
-    if seen.contains(&ValidationAction::Deny) && seen.contains(&ValidationAction::Warn) {
-        let names: Vec<String> = actions.iter().map(|a| action_name(*a).to_owned()).collect();
+    if seen.contains(&&ValidationAction::Deny) && seen.contains(&&ValidationAction::Warn) {
+        let names: Vec<String> = actions.iter().map(|a| a.as_str().to_owned()).collect();
         errs.push(FieldError::new(
             path.clone(),
             ErrorType::Invalid,

@@ -8,9 +8,9 @@
 //! [`ExpressionChecker`]: [`CelChecker`] compiles them as the API server does, [`AcceptAll`]
 //! skips compilation.
 //!
-//! Fields that are enums here (`failurePolicy`, `matchPolicy`, `parameterNotFoundAction`,
-//! `validationActions`) cannot hold unsupported values, so only their absence or repetition
-//! is reported; unsupported values are rejected when the object is read.
+//! Enum fields (`failurePolicy`, `matchPolicy`, `parameterNotFoundAction`,
+//! `validationActions`) read any string, so an unsupported value is reported as upstream
+//! reports it (`Unsupported value: "…": supported values: …`).
 //!
 //! ```
 //! use palisade_vap::ValidatingAdmissionPolicy;

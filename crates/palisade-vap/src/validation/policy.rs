@@ -136,13 +136,17 @@ fn validate_spec(
         has_params,
         variables: Vec::new(),
     };
-    // The failure policy is an enum here: an unsupported value cannot be represented, so
-    // only its absence is reported.
-    if spec.failure_policy.is_none() {
-        errs.push(FieldError::required(
+    match &spec.failure_policy {
+        None => errs.push(FieldError::required(
             path.clone().child("failurePolicy"),
             "",
-        ));
+        )),
+        Some(p) if !p.is_supported() => errs.push(FieldError::not_supported_json(
+            path.clone().child("failurePolicy"),
+            p.as_str(),
+            &["Fail", "Ignore"],
+        )),
+        Some(_) => {}
     }
     if let Some(kind) = &spec.param_kind {
         errs.extend(validate_param_kind(kind, &path.clone().child("paramKind")));

@@ -34,8 +34,14 @@ fn has_wildcard(items: &[String]) -> bool {
 /// then each resource rule and each exclude rule.
 pub(crate) fn validate_match_resources(mr: &MatchResources, path: &FieldPath) -> Vec<FieldError> {
     let mut errs = Vec::new();
-    if mr.match_policy.is_none() {
-        errs.push(FieldError::required(path.clone().child("matchPolicy"), ""));
+    match &mr.match_policy {
+        None => errs.push(FieldError::required(path.clone().child("matchPolicy"), "")),
+        Some(p) if !p.is_supported() => errs.push(FieldError::not_supported_json(
+            path.clone().child("matchPolicy"),
+            p.as_str(),
+            &["Equivalent", "Exact"],
+        )),
+        Some(_) => {}
     }
     for (name, selector) in [
         ("namespaceSelector", &mr.namespace_selector),

@@ -634,3 +634,55 @@ fn repeated_messages_are_shown_once_in_the_aggregate() {
         "[spec.validationActions[1]: Duplicate value: \"Audit\", spec.validationActions[2]: Duplicate value: \"Audit\"]"
     );
 }
+
+#[test]
+fn unsupported_enum_values_are_reported_as_upstream_reports_them() {
+    let p = valid_policy(json!({"failurePolicy": "Sometimes"}));
+    assert_eq!(
+        check(&p),
+        [
+            r#"spec.failurePolicy: Unsupported value: "Sometimes": supported values: "Fail", "Ignore""#
+        ]
+    );
+    let mut p = valid_policy(json!({}));
+    if let Some(mc) = p.spec.match_constraints.as_mut() {
+        mc.match_policy = serde_json::from_value(json!("Loose")).unwrap();
+    }
+    assert_eq!(
+        check(&p),
+        [
+            r#"spec.matchConstraints.matchPolicy: Unsupported value: "Loose": supported values: "Equivalent", "Exact""#
+        ]
+    );
+    // Known values still read as their variants.
+    assert_eq!(
+        valid_policy(json!({"failurePolicy": "Ignore"}))
+            .spec
+            .failure_policy,
+        Some(crate::policy::FailurePolicy::Ignore)
+    );
+    let b = binding(json!({
+        "metadata": {"name": "b"},
+        "spec": {"policyName": "p", "validationActions": ["Deny", "Block", "Deny"],
+                 "paramRef": {"name": "limits", "parameterNotFoundAction": "Ignore"}}
+    }))
+    .defaulted();
+    assert_eq!(
+        texts(&validate_binding(&b)),
+        [
+            r#"spec.paramRef.parameterNotFoundAction: Unsupported value: "Ignore": supported values: "Deny", "Allow""#,
+            r#"spec.validationActions[1]: Unsupported value: "Block": supported values: "Audit", "Deny", "Warn""#,
+            r#"spec.validationActions[2]: Duplicate value: "Deny""#,
+        ]
+    );
+    let empty = binding(json!({
+        "metadata": {"name": "b"},
+        "spec": {"policyName": "p", "validationActions": ["Audit"],
+                 "paramRef": {"name": "limits", "parameterNotFoundAction": ""}}
+    }))
+    .defaulted();
+    assert_eq!(
+        texts(&validate_binding(&empty)),
+        ["spec.paramRef.parameterNotFoundAction: Required value"]
+    );
+}
