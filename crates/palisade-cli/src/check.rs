@@ -15,12 +15,26 @@ use serde_json::{Value, json};
 
 use crate::{EXIT_OK, EXIT_USAGE, EXIT_VIOLATIONS, Format, InputArgs, input, output, report_error};
 
+/// Output of `check` and `pss check`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum CheckFormat {
+    /// For people: a section per area.
+    #[default]
+    Text,
+    /// JSON: every area's findings.
+    Json,
+    /// YAML: the same as JSON.
+    Yaml,
+    /// SARIF 2.1.0, for code scanning in CI.
+    Sarif,
+}
+
 /// Options shared by `check` and `pss check`.
 #[derive(Debug, Clone, Args)]
 pub(crate) struct CommonArgs {
     /// Output format.
-    #[arg(short = 'o', long = "output", value_enum, default_value_t = Format::Text)]
-    output: Format,
+    #[arg(short = 'o', long = "output", value_enum, default_value_t = CheckFormat::Text)]
+    output: CheckFormat,
     /// Emulate this Kubernetes version (`1.N`): `latest` and newer policy versions are capped at it.
     #[arg(long = "kubernetes-version", value_name = "1.N")]
     kubernetes_version: Option<String>,
@@ -151,19 +165,34 @@ fn run(
         Ok(m) => m,
         Err(e) => return report_error(e),
     };
+    progress(&format!("{} objects read", manifests.len()));
     let values: Vec<Value> = manifests.iter().map(|m| m.value.clone()).collect();
+    progress("Pod Security Standards");
     let report = scan(&values, &options);
     // Audit policies among the manifests are linted; their section comes first so the PSS
     // summary stays the last line.
-    let audit = (areas == Areas::All).then(|| crate::audit::check_section(&manifests));
+    let audit = (areas == Areas::All).then(|| {
+        progress("audit policies");
+        crate::audit::check_section(&manifests)
+    });
     // RBAC risk findings and lint, also before the PSS summary; high or critical findings fail.
-    let rbac = (areas == Areas::All).then(|| crate::rbac::check_section(&manifests));
+    let rbac = (areas == Areas::All).then(|| {
+        progress("RBAC");
+        crate::rbac::check_section(&manifests)
+    });
     // ValidatingAdmissionPolicies in the dump applied to its objects; a denial fails.
-    let vap = (areas == Areas::All).then(|| crate::vap::check_section(&manifests));
+    let vap = (areas == Areas::All).then(|| {
+        progress("admission policies");
+        crate::vap::check_section(&manifests)
+    });
     // NetworkPolicy lint findings.
-    let netpol = (areas == Areas::All).then(|| crate::netpol::check_section(&manifests));
+    let netpol = (areas == Areas::All).then(|| {
+        progress("NetworkPolicies");
+        crate::netpol::check_section(&manifests)
+    });
+    progress_done();
     let written = match common.output {
-        Format::Text => {
+        CheckFormat::Text => {
             let audit_text = audit
                 .as_ref()
                 .map(|(text, _)| text.as_str())
@@ -200,7 +229,16 @@ fn run(
             if let (Some((_, netpol_json)), Some(fields)) = (netpol, report_json.as_object_mut()) {
                 fields.insert("netpol".into(), netpol_json);
             }
-            output::write_value(out, format, &report_json) == EXIT_OK
+            match format {
+                CheckFormat::Sarif => {
+                    let sarif = crate::check_sarif::check_sarif(&report_json);
+                    output::write_value(out, Format::Json, &sarif) == EXIT_OK
+                }
+                CheckFormat::Yaml => {
+                    output::write_value(out, Format::Yaml, &report_json) == EXIT_OK
+                }
+                _ => output::write_value(out, Format::Json, &report_json) == EXIT_OK,
+            }
         }
     };
     if !written {
@@ -215,6 +253,27 @@ fn run(
         EXIT_VIOLATIONS
     } else {
         EXIT_OK
+    }
+}
+
+/// Shows on stderr, when it is a terminal, which stage a long run is in (each line replaces
+/// the previous one); nothing when stderr is redirected, so CI logs and pipes stay clean.
+fn progress(stage: &str) {
+    use std::io::IsTerminal;
+    let mut err = std::io::stderr();
+    if err.is_terminal() {
+        let _ = write!(err, "\r\x1b[2Kpalisade check: {stage}…");
+        let _ = err.flush();
+    }
+}
+
+/// Clears the progress line.
+fn progress_done() {
+    use std::io::IsTerminal;
+    let mut err = std::io::stderr();
+    if err.is_terminal() {
+        let _ = write!(err, "\r\x1b[2K");
+        let _ = err.flush();
     }
 }
 

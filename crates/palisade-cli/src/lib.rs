@@ -14,6 +14,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 mod audit;
 mod cel;
 mod check;
+mod check_sarif;
 mod input;
 mod jsonl;
 mod netpol;

@@ -368,3 +368,57 @@ fn rbac_sarif_and_jsonl() {
     assert_eq!(r["decision"], "NoOpinion");
     assert_eq!(r["reason"], "");
 }
+
+#[test]
+fn check_sarif_lists_every_finding_of_every_area_with_its_rule() {
+    let out = palisade(&["check", "examples/cluster", "-o", "sarif"], None);
+    assert_eq!(out.status.code(), Some(1), "violations exit 1");
+    let log = json_of(&out);
+    assert_eq!(log["version"], "2.1.0");
+    let run = &log["runs"][0];
+    assert_eq!(run["tool"]["driver"]["name"], "palisade check");
+    let rules: BTreeSet<&str> = run["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
+    let results = run["results"].as_array().unwrap();
+    for r in results {
+        assert!(rules.contains(r["ruleId"].as_str().unwrap()), "{r}");
+    }
+    let count = |rule: &str, level: &str| {
+        results
+            .iter()
+            .filter(|r| r["ruleId"].as_str().unwrap().starts_with(rule) && r["level"] == level)
+            .count()
+    };
+    // One error per failing check of the 23 enforce violations (35 checks in all, as the
+    // JSON test lists them), and the invalid enforce label of `analytics`.
+    let enforced: usize = results
+        .iter()
+        .filter(|r| {
+            r["level"] == "error"
+                && r["ruleId"].as_str().unwrap().starts_with("pss/")
+                && r["ruleId"] != "pss/namespace-labels"
+        })
+        .count();
+    assert_eq!(enforced, 35);
+    assert_eq!(count("pss/namespace-labels", "error"), 1);
+    // The registry policy denies two workloads and warns for three.
+    assert_eq!(count("vap/denied", "error"), 2);
+    assert_eq!(count("vap/warning", "warning"), 3);
+    assert!(
+        rules.contains("AUD002") && rules.contains("AUD004"),
+        "{rules:?}"
+    );
+    assert!(rules.contains("RBAC-R001"), "{rules:?}");
+    let host = results
+        .iter()
+        .find(|r| r["ruleId"] == "pss/hostNamespaces" && r["level"] == "error")
+        .unwrap();
+    assert_eq!(
+        host["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "examples/cluster/web/workloads.yaml"
+    );
+}
