@@ -19,7 +19,7 @@ step() { printf -- '--- %s\n' "$*"; }
 
 # The version in lockstep with the workspace.
 version=$(sed -n '/^\[workspace.package\]/,/^\[/ s/^version = "\(.*\)"/\1/p' "$root/Cargo.toml")
-bindgen_version=$(sed -n 's/^wasm-bindgen = "=\(.*\)"/\1/p' Cargo.toml)
+bindgen_version=$(sed -n 's/^wasm-bindgen = .*"=\([0-9.]*\)".*/\1/p' Cargo.toml)
 [ -n "$version" ] && [ -n "$bindgen_version" ] || { echo "cannot read versions from Cargo.toml" >&2; exit 1; }
 npm_version=$(node -p 'require("./package.json").version')
 if [ "$npm_version" != "$version" ]; then

@@ -49,9 +49,53 @@ fn from_js(value: &JsValue) -> Result<Value, JsValue> {
     ffi::parse_json(&text).map_err(|e| js_error(&e))
 }
 
-/// JSON as a JavaScript value.
+/// JSON as a JavaScript value: built directly when small (a CEL value, a decision), where
+/// passing JSON text to `JSON.parse` costs more than the value; through `JSON.parse` otherwise.
 fn to_js(value: &Value) -> Result<JsValue, JsValue> {
-    JSON::parse(&value.to_string())
+    if small(value, 16) {
+        Ok(direct(value))
+    } else {
+        JSON::parse(&value.to_string())
+    }
+}
+
+/// Whether `value` has at most `budget` nodes.
+fn small(value: &Value, budget: usize) -> bool {
+    fn count(v: &Value, left: &mut usize) -> bool {
+        if *left == 0 {
+            return false;
+        }
+        *left -= 1;
+        match v {
+            Value::Array(items) => items.iter().all(|i| count(i, left)),
+            Value::Object(map) => map.values().all(|i| count(i, left)),
+            _ => true,
+        }
+    }
+    let mut left = budget;
+    count(value, &mut left)
+}
+
+fn direct(value: &Value) -> JsValue {
+    match value {
+        Value::Null => JsValue::NULL,
+        Value::Bool(b) => JsValue::from_bool(*b),
+        Value::Number(n) => JsValue::from_f64(n.as_f64().unwrap_or(f64::NAN)),
+        Value::String(s) => JsValue::from_str(s),
+        Value::Array(items) => items.iter().map(direct).collect::<js_sys::Array>().into(),
+        Value::Object(map) => {
+            let object = js_sys::Object::new();
+            for (k, v) in map {
+                // Keys repeat across answers (`value`, `type`, `cost`): interned.
+                let _ = Reflect::set(
+                    &object,
+                    &JsValue::from_str(wasm_bindgen::intern(k)),
+                    &direct(v),
+                );
+            }
+            object.into()
+        }
+    }
 }
 
 /// Object in, object out.

@@ -12,8 +12,8 @@ export type Json = null | boolean | number | string | Json[] | { [key: string]: 
 export interface KubeObject {
   apiVersion?: string;
   kind?: string;
-  metadata?: { name?: string; namespace?: string; labels?: Record<string, string>; [key: string]: Json | undefined };
-  [key: string]: Json | undefined;
+  metadata?: { name?: string; namespace?: string; labels?: Record<string, string>; [key: string]: unknown };
+  [key: string]: unknown;
 }
 
 /** What every thrown error carries besides its message. */
@@ -113,7 +113,7 @@ export interface CelRuntimeError {
 
 export type CelResult = CelValue | CelRuntimeError;
 
-export interface CelRequest extends CelOptions {
+export interface CelRequest extends Omit<CelOptions, "envType"> {
   expr: string;
   vars?: CelVars;
   envType?: "stored" | "new" | "spec";
@@ -148,7 +148,12 @@ export interface VapRequest {
 
 export interface VapResponse {
   allowed: boolean;
-  status?: { code: number; reason: string; message: string };
+  status?: {
+    code: number;
+    reason: string;
+    message: string;
+    details?: { name?: string; group?: string; kind?: string; causes?: { message?: string; reason?: string; field?: string }[] };
+  };
   warnings: string[];
   auditAnnotations: Record<string, string>;
 }

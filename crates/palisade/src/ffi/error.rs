@@ -175,7 +175,7 @@ fn path_in_message(message: &str) -> Option<&str> {
     let is_path = |s: &str| {
         !s.is_empty()
             && s.chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '[' | ']' | '_'))
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '[' | ']' | '_' | '-'))
     };
     // `invalid Pod: spec.hostPID: …`
     if let Some(rest) = message.strip_prefix("invalid ")
@@ -191,24 +191,32 @@ fn path_in_message(message: &str) -> Option<&str> {
     (is_path(first) && (first.contains('[') || first.contains('.'))).then_some(first)
 }
 
-/// `a.b[0].c` → `["a", "b", 0, "c"]`.
+/// `a.b[0].c[x.y]` → `["a", "b", 0, "c", "x.y"]`: names between dots, indexes and keys in
+/// brackets.
 fn split_path(path: &str) -> Vec<Value> {
     let mut out = Vec::new();
-    for part in path.split('.') {
-        let mut pieces = part.split('[');
-        if let Some(name) = pieces.next()
-            && !name.is_empty()
-        {
-            out.push(Value::from(name));
+    let mut name = String::new();
+    let mut chars = path.chars();
+    let flush = |name: &mut String, out: &mut Vec<Value>| {
+        if !name.is_empty() {
+            out.push(Value::from(std::mem::take(name)));
         }
-        for index in pieces {
-            let index = index.trim_end_matches(']');
-            out.push(match index.parse::<u64>() {
-                Ok(n) => Value::from(n),
-                Err(_) => Value::from(index),
-            });
+    };
+    while let Some(c) = chars.next() {
+        match c {
+            '.' => flush(&mut name, &mut out),
+            '[' => {
+                flush(&mut name, &mut out);
+                let key: String = chars.by_ref().take_while(|&c| c != ']').collect();
+                out.push(match key.parse::<u64>() {
+                    Ok(n) => Value::from(n),
+                    Err(_) => Value::from(key),
+                });
+            }
+            c => name.push(c),
         }
     }
+    flush(&mut name, &mut out);
     out
 }
 
@@ -236,5 +244,9 @@ mod tests {
             json!(["spec", "hostPID"])
         );
         assert_eq!(path("request must be a JSON object"), Value::Null);
+        assert_eq!(
+            path("field `labels[a.b/c].x` must be a string"),
+            json!(["labels", "a.b/c", "x"])
+        );
     }
 }

@@ -19,7 +19,7 @@ fn labels(value: &Value) -> Result<Vec<(&str, &str)>, Error> {
         .map(|(k, v)| match v {
             Value::String(s) => Ok((k.as_str(), s.as_str())),
             _ => Err(Error::request(RequestError::new(format!(
-                "field `namespaceLabels.{k}` must be a string"
+                "field `namespaceLabels[{k}]` must be a string"
             )))),
         })
         .collect()
