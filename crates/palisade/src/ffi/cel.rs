@@ -113,7 +113,7 @@ impl CelProgram {
 
 /// Whether an expression compiles: `{valid: true}`, or `{valid: false, message, issues:
 /// [{line, column, message}]}` with cel-go's error text. Not a type check (there is no
-/// checker yet): see the [module documentation](self).
+/// checker yet): syntax, undeclared references and planning errors, not type errors.
 pub fn check_cel(expression: &str, options: &Value) -> Result<Value, Error> {
     match compile(expression, options) {
         Ok(_) => Ok(json!({"valid": true})),

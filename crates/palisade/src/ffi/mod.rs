@@ -1,7 +1,7 @@
 //! JSON in, JSON out: the functions behind the WASM package (`bindings/wasm`), written here so
 //! they are tested natively and the wasm-bindgen layer stays a thin conversion.
 //!
-//! Every function takes [`serde_json::Value`]s shaped as the [`protocol`](crate::protocol) ops
+//! Every function takes [`serde_json::Value`]s shaped as the [`protocol`] ops
 //! and answers a `Value`. Policy outcomes (denied, a CEL runtime error, an invalid audit policy)
 //! are part of the answer; only input that cannot be evaluated is an [`Error`], with a
 //! [code](ErrorCode), and a field path or source position where one is known.
