@@ -69,6 +69,7 @@ step "package"
 optional_args() {
   sed -e 's/options: CelOptions)/options?: CelOptions)/g' \
     -e 's/vars: CelVars)/vars?: CelVars)/g' \
+    -e 's/(expressions: string\[\], options: CelOptions)/(expressions: string[], options?: CelOptions)/g' \
     -e 's/options: RbacAnalyzeOptions)/options?: RbacAnalyzeOptions)/g' \
     -e 's/files: Record<string, string>)/files?: Record<string, string>)/g' "$1"
 }

@@ -19,7 +19,9 @@ ln -sfn ../../pkg node_modules/@palisade/wasm
 ln -sfn ../../../../bindings/wasm/pkg ../../examples/node/node_modules/@palisade/wasm
 
 echo "--- node tests"
-node --test test/*.test.mjs
+node --test $(ls test/*.test.mjs | grep -v -e browser.test -e playground.test)
+echo "--- headless Chromium tests (one browser at a time)"
+node --test --test-concurrency=1 test/browser.test.mjs test/playground.test.mjs
 echo "--- tsc --noEmit"
 node_modules/.bin/tsc -p test/tsconfig.json
 echo "--- wasm package: all tests passed"

@@ -217,6 +217,58 @@ impl CelProgram {
     }
 }
 
+/// Several CEL expressions compiled with the same options and evaluated together: one call
+/// per request.
+#[wasm_bindgen]
+pub struct CelPrograms(ffi::CelPrograms);
+
+#[wasm_bindgen]
+impl CelPrograms {
+    /// Compiles every expression; a `compile_error`'s `path` is `[index]`.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        expressions: Vec<String>,
+        #[wasm_bindgen(unchecked_param_type = "CelOptions")] options: Option<JsValue>,
+    ) -> Result<CelPrograms, JsValue> {
+        let options = from_js(&options.unwrap_or(JsValue::UNDEFINED))?;
+        ffi::CelPrograms::compile(&expressions, &options)
+            .map(CelPrograms)
+            .map_err(|e| js_error(&e))
+    }
+
+    /// Evaluates every expression with `{object, oldObject, params, request,
+    /// namespaceObject}`, in order.
+    #[wasm_bindgen(unchecked_return_type = "CelResult[]")]
+    pub fn evaluate(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "CelVars")] vars: Option<JsValue>,
+    ) -> Result<JsValue, JsValue> {
+        let vars = from_js(&vars.unwrap_or(JsValue::UNDEFINED))?;
+        let answers = self.0.evaluate(vars).map_err(|e| js_error(&e))?;
+        to_js(&answers)
+    }
+
+    /// [`CelPrograms::evaluate`] from JSON text to JSON text.
+    #[wasm_bindgen(js_name = evaluateJson)]
+    pub fn evaluate_json(&self, vars: &str) -> Result<String, JsValue> {
+        let vars = ffi::parse_json(vars).map_err(|e| js_error(&e))?;
+        let answers = self.0.evaluate(vars).map_err(|e| js_error(&e))?;
+        Ok(answers.to_string())
+    }
+
+    /// Evaluates every expression with variables bound once.
+    #[wasm_bindgen(js_name = evaluateWith, unchecked_return_type = "CelResult[]")]
+    pub fn evaluate_with(&self, vars: &CelVariables) -> Result<JsValue, JsValue> {
+        to_js(&self.0.evaluate_with(&vars.0))
+    }
+
+    /// How many expressions.
+    #[wasm_bindgen(getter)]
+    pub fn length(&self) -> usize {
+        self.0.len()
+    }
+}
+
 /// CEL variables bound once, for evaluating many programs over the same request.
 #[wasm_bindgen]
 pub struct CelVariables(ffi::CelVariables);

@@ -1,7 +1,7 @@
 // Kubernetes CEL through the package: values, CEL types, runtime costs and errors.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CelProgram, CelVariables, checkCel, evaluateCel } from '@palisade/wasm';
+import { CelProgram, CelPrograms, CelVariables, checkCel, evaluateCel } from '@palisade/wasm';
 
 const value = (expr, vars, options) => new CelProgram(expr, options).evaluate(vars);
 
@@ -60,6 +60,20 @@ test('variables bound once serve many programs; JSON text works too', () => {
   assert.deepEqual(JSON.parse(programs[0].evaluateJson('{"object": {"spec": {"replicas": 8}}}')), { value: 8, type: 'int', cost: 3 });
   assert.throws(() => programs[0].evaluateJson('{'), { code: 'invalid_input' });
   assert.throws(() => new CelVariables([1]), { code: 'request_error' });
+});
+
+test('CelPrograms evaluates a set of expressions in one call', () => {
+  const set = new CelPrograms(['object.spec.replicas <= 5', "has(object.metadata.labels) && 'app' in object.metadata.labels"]);
+  assert.equal(set.length, 2);
+  const object = { metadata: { labels: { app: 'web' } }, spec: { replicas: 7 } };
+  assert.deepEqual(set.evaluate({ object }), [
+    { value: false, type: 'bool', cost: 4 },
+    { value: true, type: 'bool', cost: 6 },
+  ]);
+  assert.deepEqual(JSON.parse(set.evaluateJson(JSON.stringify({ object }))), set.evaluate({ object }));
+  const vars = new CelVariables({ object: { metadata: {}, spec: { replicas: 1 } } });
+  assert.deepEqual(set.evaluateWith(vars).map((r) => r.value), [true, false]);
+  assert.throws(() => new CelPrograms(['1', '2 +']), { code: 'compile_error', path: [1], position: { line: 1, column: 4 } });
 });
 
 test('compile errors carry cel-go text, positions and every issue', () => {

@@ -1,6 +1,6 @@
 // Type-checked (tsc --noEmit), not run: the package's types in ordinary use.
 import {
-  CelProgram, CelVariables, RbacCluster, auditLevel, checkCel, evaluateAdmission, evaluateCel,
+  CelProgram, CelPrograms, CelVariables, RbacCluster, auditLevel, checkCel, evaluateAdmission, evaluateCel,
   evaluateNetworkPolicy, evaluatePod, lintAuditPolicy, loadManifests, podSecurityPolicy,
   runAdmissionTests, version,
 } from '@palisade/wasm';
@@ -19,6 +19,9 @@ const described: string = 'error' in result ? result.error : `${JSON.stringify(r
 const bound = new CelVariables({ object: {} });
 const cost: number = program.evaluateWith(bound).cost + defaults.evaluate().cost;
 const names: string[] = program.variables;
+const set = new CelPrograms(['1', '2'], { envType: 'stored' });
+const values: CelResult[] = set.evaluate({ object: {} }).concat(set.evaluateWith(bound));
+const count: number = set.length + values.length;
 const check = checkCel('1 +');
 const firstLine: number | undefined = check.valid ? undefined : check.issues[0]?.line;
 const oneShot = evaluateCel({ expr: '1u', envType: 'spec' });
@@ -54,4 +57,4 @@ evaluatePod({ level: 'strict', version: 'latest', pod: {} });
 // @ts-expect-error: CelProgram takes an expression
 new CelProgram(42);
 
-console.log(v, failing, enforce, described, cost, names, firstLine, compileError, message, passed, reason, who, critical, held, allowed, level, lint);
+console.log(count, v, failing, enforce, described, cost, names, firstLine, compileError, message, passed, reason, who, critical, held, allowed, level, lint);

@@ -111,6 +111,68 @@ impl CelProgram {
     }
 }
 
+/// Several expressions compiled with the same options and evaluated together over the same
+/// variables (the validations of a policy, say): one call per request instead of one per
+/// expression.
+///
+/// ```
+/// use palisade::ffi::{CelPrograms, CelVariables};
+/// use serde_json::json;
+///
+/// let checks = CelPrograms::compile(&["object.spec.replicas <= 5", "has(object.metadata.labels)"], &json!(null))?;
+/// let vars = CelVariables::new(json!({"object": {"metadata": {}, "spec": {"replicas": 7}}}))?;
+/// let answers = checks.evaluate_with(&vars);
+/// assert_eq!(answers[0]["value"], false);
+/// assert_eq!(answers[1]["value"], false);
+/// # Ok::<(), palisade::ffi::Error>(())
+/// ```
+pub struct CelPrograms(Vec<KubernetesCel>);
+
+impl std::fmt::Debug for CelPrograms {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CelPrograms")
+            .field("len", &self.0.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl CelPrograms {
+    /// Compiles every expression with the same options; a compile error's path names the
+    /// expression (`[i]`).
+    pub fn compile<S: AsRef<str>>(
+        expressions: &[S],
+        options: &Value,
+    ) -> Result<CelPrograms, Error> {
+        expressions
+            .iter()
+            .enumerate()
+            .map(|(i, e)| compile(e.as_ref(), options).map_err(|e| e.at(vec![i.into()])))
+            .collect::<Result<_, _>>()
+            .map(CelPrograms)
+    }
+
+    /// How many expressions.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Evaluates every expression, in order: an array of `{value, type, cost}` or `{error,
+    /// cost}`.
+    pub fn evaluate(&self, vars: Value) -> Result<Value, Error> {
+        Ok(self.evaluate_with(&CelVariables::new(vars)?))
+    }
+
+    /// Evaluates every expression with variables bound once.
+    pub fn evaluate_with(&self, vars: &CelVariables) -> Value {
+        Value::Array(self.0.iter().map(|p| p.evaluate_bound(&vars.0)).collect())
+    }
+}
+
 /// Whether an expression compiles: `{valid: true}`, or `{valid: false, message, issues:
 /// [{line, column, message}]}` with cel-go's error text. Not a type check (there is no
 /// checker yet): syntax, undeclared references and planning errors, not type errors.
@@ -157,6 +219,20 @@ mod tests {
             .evaluate(&Value::Null)
             .unwrap();
         assert_eq!(r, json!({"value": 1, "type": "uint", "cost": 0}));
+    }
+
+    #[test]
+    fn program_sets_name_the_failing_expression() {
+        let e = CelPrograms::compile(&["1", "2 +"], &Value::Null)
+            .unwrap_err()
+            .to_json();
+        assert_eq!(e["path"], json!([1]));
+        assert_eq!(e["position"], json!({"line": 1, "column": 4}));
+        let set = CelPrograms::compile(&["object.a", "object.b"], &Value::Null).unwrap();
+        assert_eq!(set.len(), 2);
+        let r = set.evaluate(json!({"object": {"a": 1}})).unwrap();
+        assert_eq!(r[0], json!({"value": 1, "type": "int", "cost": 2}));
+        assert_eq!(r[1]["error"], "no such key: b");
     }
 
     #[test]

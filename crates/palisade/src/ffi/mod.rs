@@ -33,7 +33,7 @@ use serde_json::{Map, Value, json};
 
 use crate::protocol::{self, RequestError};
 
-pub use cel::{CelProgram, CelVariables, check_cel, evaluate_cel};
+pub use cel::{CelProgram, CelPrograms, CelVariables, check_cel, evaluate_cel};
 pub use error::{Error, ErrorCode};
 pub use pss::{evaluate_pod, pod_security_policy};
 pub use rbac::RbacCluster;
