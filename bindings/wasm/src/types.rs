@@ -276,17 +276,8 @@ export interface NetpolResult {
 
 export interface AuditRequest {
   policy: KubeObject;
-  request: {
-    user?: { username?: string; groups?: string[] } | null;
-    verb: string;
-    resourceRequest?: boolean;
-    apiGroup?: string;
-    resource?: string;
-    subresource?: string;
-    namespace?: string;
-    name?: string;
-    path?: string;
-  };
+  /** The request attributes, as for RBAC, and the user (null: an unauthenticated request). */
+  request: RbacQuery & { user?: { username?: string; groups?: string[] } | null };
 }
 
 export interface AuditPolicyErrors {
