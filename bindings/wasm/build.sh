@@ -4,8 +4,9 @@
 # dev dependencies (binaryen's wasm-opt among them).
 #
 # One .wasm serves every entry point (wasm-bindgen emits the same module for each target): the
-# package holds the glue of the `nodejs` (require), `experimental-nodejs-module` (import in
-# Node), `bundler` (bundlers) and `web` (browsers without a bundler) targets beside it.
+# package holds the glue of the `nodejs` (Node: `require`, and `import` through a re-export, so
+# both share one instance), `bundler` (bundlers) and `web` (browsers without a bundler) targets
+# beside it.
 #
 # WASM_OPT_LEVEL (default -Oz) picks wasm-opt's level.
 set -euo pipefail
@@ -45,7 +46,7 @@ input="$CARGO_TARGET_DIR/wasm32-unknown-unknown/wasm/palisade_wasm.wasm"
 step "wasm-bindgen $bindgen_version"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-for target in nodejs experimental-nodejs-module bundler web; do
+for target in nodejs bundler web; do
   wasm-bindgen --target "$target" --out-dir "$work/$target" "$input"
 done
 
@@ -75,7 +76,7 @@ optional_args() {
 }
 self_types() { sed -e "s|@ts-self-types=\"./palisade_wasm.d.ts\"|@ts-self-types=\"$2\"|" "$1"; }
 self_types "$work/nodejs/palisade_wasm.js" ./node.d.cts > pkg/node.cjs
-self_types "$work/experimental-nodejs-module/palisade_wasm.js" ./palisade_wasm.d.ts > pkg/node.mjs
+printf '%s\n' '/* @ts-self-types="./palisade_wasm.d.ts" */' "export * from './node.cjs';" > pkg/node.mjs
 self_types "$work/bundler/palisade_wasm.js" ./palisade_wasm.d.ts > pkg/bundler.js
 cp "$work/bundler/palisade_wasm_bg.js" pkg/palisade_wasm_bg.js
 self_types "$work/web/palisade_wasm.js" ./web.d.ts > pkg/web.js

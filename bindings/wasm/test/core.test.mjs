@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
-import { handle, handleJson, loadManifests, version } from '@palisade/wasm';
+import { CelProgram, handle, handleJson, loadManifests, version } from '@palisade/wasm';
 
 test('version', () => {
   const v = version();
@@ -57,4 +57,6 @@ test('require() loads the CommonJS build of the same package', () => {
   assert.equal(cjs.version().palisade, '0.1.0');
   assert.equal(cjs.evaluatePod({ level: 'baseline', version: 'latest', pod: { spec: { hostIPC: true } } }).forbiddenDetail, 'host namespaces (hostIPC=true)');
   assert.throws(() => cjs.loadManifests('a: ['), (e) => e instanceof Error && e.code === 'invalid_input');
+  // import and require share one instance: one copy of the module in memory, one set of classes.
+  assert.equal(cjs.CelProgram, CelProgram);
 });
