@@ -10,9 +10,11 @@
 //! - [`netpol`]: NetworkPolicy and admin network policy reachability, explained;
 //! - [`core`]: manifest loading, field paths and the borrowed views the areas share;
 //! - [`authz`]: RBAC answering CEL `authorizer` checks;
-//! - [`protocol`]: the JSON request/response protocol behind `palisade jsonl`.
+//! - [`protocol`]: the JSON request/response protocol behind `palisade jsonl`;
+//! - [`ffi`]: JSON-in/JSON-out functions and handles behind the WASM package.
 
 pub mod authz;
+pub mod ffi;
 pub mod protocol;
 
 pub use palisade_audit as audit;

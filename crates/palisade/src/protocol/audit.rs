@@ -6,7 +6,7 @@ use serde_json::{Map, Value, json};
 
 use super::{RequestError, optional_str};
 
-pub(super) fn answer(req: &Map<String, Value>) -> Result<Value, RequestError> {
+pub(crate) fn answer(req: &Map<String, Value>) -> Result<Value, RequestError> {
     let policy = req
         .get("policy")
         .ok_or_else(|| RequestError::new("missing field `policy`"))?;

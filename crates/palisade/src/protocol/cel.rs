@@ -22,7 +22,7 @@ fn minor(field: &str, text: &str) -> Result<u32, RequestError> {
         })
 }
 
-fn compile_error(e: &CompileError) -> Json {
+pub(crate) fn compile_error(e: &CompileError) -> Json {
     match e {
         CompileError::Invalid { .. } => {
             json!({ "compileError": format!("compilation failed: {e}") })
@@ -44,27 +44,22 @@ fn object_field<'r>(
     }
 }
 
-pub(super) fn answer(req: &Map<String, Json>) -> Result<Json, RequestError> {
+/// Whether `valueFormat` asks for values in the cel.expr.Value form.
+pub(crate) fn cel_value_format(req: &Map<String, Json>) -> Result<bool, RequestError> {
+    match optional_str(req, "valueFormat")? {
+        None | Some("json") => Ok(false),
+        Some("cel") => Ok(true),
+        Some(other) => Err(RequestError::new(format!(
+            "field `valueFormat` must be `json` or `cel`, got `{other}`"
+        ))),
+    }
+}
+
+pub(crate) fn answer(req: &Map<String, Json>) -> Result<Json, RequestError> {
     let expr = required_str(req, "expr")?;
     let env_type = optional_str(req, "envType")?.unwrap_or("stored");
-    let cel_format = match optional_str(req, "valueFormat")? {
-        None | Some("json") => false,
-        Some("cel") => true,
-        Some(other) => {
-            return Err(RequestError::new(format!(
-                "field `valueFormat` must be `json` or `cel`, got `{other}`"
-            )));
-        }
-    };
+    let cel_format = cel_value_format(req)?;
     let vars = object_field(req, "vars")?;
-    let var = |name: &str| vars.and_then(|v| v.get(name)).filter(|j| !j.is_null());
-    let render = |v: &Value<'_>| {
-        if cel_format {
-            to_proto_json(v)
-        } else {
-            to_json(v)
-        }
-    };
     if env_type == "spec" {
         let mut exts = Vec::new();
         if let Some(list) = req.get("extensions") {
@@ -111,63 +106,151 @@ pub(super) fn answer(req: &Map<String, Json>) -> Result<Json, RequestError> {
             vars.and_then(|v| v.get(name)).map(Value::from_json)
         };
         let out = program.eval(&resolve, &NoOpinion);
-        return Ok(match out.result {
-            Ok(v) => json!({"value": render(&v), "type": v.type_name(), "cost": out.cost}),
-            Err(e) => json!({"error": e.message, "cost": out.cost}),
-        });
+        return Ok(outcome(&out, cel_format));
     }
-    let kind = match env_type {
-        "stored" => EnvType::Stored,
-        "new" => EnvType::New,
-        other => {
-            return Err(RequestError::new(format!(
-                "field `envType` must be `stored`, `new` or `spec`, got `{other}`"
-            )));
+    match KubernetesCel::compile(req, env_type, cel_format)? {
+        Ok(compiled) => Ok(compiled.evaluate(vars)),
+        Err(e) => Ok(compile_error(&e)),
+    }
+}
+
+/// A compiled expression of the Kubernetes environments (`stored`, `new`), with the RBAC
+/// objects its `authorizer` checks are answered from: compiled once, evaluated per request.
+pub(crate) struct KubernetesCel {
+    program: Program,
+    authorizer: Option<crate::authz::RbacAuthorizer>,
+    cel_format: bool,
+}
+
+impl KubernetesCel {
+    /// Compiles `expr` of the request in the environment its `envType`, `kubernetesVersion`
+    /// and `compatibilityVersion` select; the outer error is a bad request, the inner one the
+    /// expression's compile error.
+    pub(crate) fn compile(
+        req: &Map<String, Json>,
+        env_type: &str,
+        cel_format: bool,
+    ) -> Result<Result<KubernetesCel, CompileError>, RequestError> {
+        let expr = required_str(req, "expr")?;
+        let kind = match env_type {
+            "stored" => EnvType::Stored,
+            "new" => EnvType::New,
+            other => {
+                return Err(RequestError::new(format!(
+                    "field `envType` must be `stored`, `new` or `spec`, got `{other}`"
+                )));
+            }
+        };
+        let version = match optional_str(req, "kubernetesVersion")? {
+            Some(v) => minor("kubernetesVersion", v)?,
+            None => MAX_MINOR,
+        };
+        let compat = optional_str(req, "compatibilityVersion")?
+            .map(|v| minor("compatibilityVersion", v))
+            .transpose()?;
+        let env =
+            Env::kubernetes(version, kind, compat).map_err(|e| RequestError::new(e.to_string()))?;
+        let program = match Program::compile(&env, expr) {
+            Ok(p) => p,
+            Err(e) => return Ok(Err(e)),
+        };
+        let authorizer = match req.get("authorizerObjects") {
+            None | Some(Json::Null) => None,
+            Some(Json::Array(objects)) => Some(
+                crate::authz::RbacAuthorizer::from_objects(objects)
+                    .map_err(|e| RequestError::new(format!("authorizerObjects: {e}")))?,
+            ),
+            Some(_) => {
+                return Err(RequestError::new(
+                    "field `authorizerObjects` must be an array",
+                ));
+            }
+        };
+        Ok(Ok(KubernetesCel {
+            program,
+            authorizer,
+            cel_format,
+        }))
+    }
+
+    /// The variables the expression reads.
+    pub(crate) fn variables(&self) -> &[String] {
+        self.program.variables()
+    }
+
+    /// Evaluates with `vars` (`object`, `oldObject`, `params`, `request`, `namespaceObject`;
+    /// missing ones are null): `{value, type, cost}` or `{error, cost}`.
+    pub(crate) fn evaluate(&self, vars: Option<&Map<String, Json>>) -> Json {
+        let var = |name: &str| vars.and_then(|v| v.get(name)).filter(|j| !j.is_null());
+        let request = var("request").map(normalize_request);
+        let namespace = var("namespaceObject").map(normalize_namespace);
+        self.evaluate_vars(&VapVars::new(
+            var("object"),
+            var("oldObject"),
+            var("params"),
+            request.as_ref(),
+            namespace.as_ref(),
+        ))
+    }
+
+    /// Evaluates with variables bound once for many programs.
+    pub(crate) fn evaluate_bound(&self, bound: &BoundVars) -> Json {
+        let var = |name: &str| bound.vars.get(name).filter(|j| !j.is_null());
+        self.evaluate_vars(&VapVars::new(
+            var("object"),
+            var("oldObject"),
+            var("params"),
+            bound.request.as_ref(),
+            bound.namespace.as_ref(),
+        ))
+    }
+
+    fn evaluate_vars(&self, bound: &VapVars<'_>) -> Json {
+        let authorizer: &dyn palisade_cel::authz::Authorizer = match &self.authorizer {
+            Some(r) => r,
+            None => &NoOpinion,
+        };
+        let out = self.program.eval(&|name| bound.resolve(name), authorizer);
+        outcome(&out, self.cel_format)
+    }
+}
+
+/// The variables of VAP expressions, owned, with `request` and `namespaceObject` read as their
+/// typed Kubernetes objects once.
+pub(crate) struct BoundVars {
+    vars: Map<String, Json>,
+    request: Option<Json>,
+    namespace: Option<Json>,
+}
+
+impl BoundVars {
+    /// Binds `vars` (`object`, `oldObject`, `params`, `request`, `namespaceObject`).
+    pub(crate) fn new(vars: Map<String, Json>) -> BoundVars {
+        let normalized =
+            |name: &str, f: fn(&Json) -> Json| vars.get(name).filter(|j| !j.is_null()).map(f);
+        let request = normalized("request", normalize_request);
+        let namespace = normalized("namespaceObject", normalize_namespace);
+        BoundVars {
+            vars,
+            request,
+            namespace,
         }
-    };
-    let version = match optional_str(req, "kubernetesVersion")? {
-        Some(v) => minor("kubernetesVersion", v)?,
-        None => MAX_MINOR,
-    };
-    let compat = optional_str(req, "compatibilityVersion")?
-        .map(|v| minor("compatibilityVersion", v))
-        .transpose()?;
-    let env =
-        Env::kubernetes(version, kind, compat).map_err(|e| RequestError::new(e.to_string()))?;
-    let program = match Program::compile(&env, expr) {
-        Ok(p) => p,
-        Err(e) => return Ok(compile_error(&e)),
-    };
-    let request = var("request").map(normalize_request);
-    let namespace = var("namespaceObject").map(normalize_namespace);
-    let bound = VapVars::new(
-        var("object"),
-        var("oldObject"),
-        var("params"),
-        request.as_ref(),
-        namespace.as_ref(),
-    );
-    let rbac = match req.get("authorizerObjects") {
-        None | Some(Json::Null) => None,
-        Some(Json::Array(objects)) => Some(
-            crate::authz::RbacAuthorizer::from_objects(objects)
-                .map_err(|e| RequestError::new(format!("authorizerObjects: {e}")))?,
-        ),
-        Some(_) => {
-            return Err(RequestError::new(
-                "field `authorizerObjects` must be an array",
-            ));
+    }
+}
+
+/// `{value, type, cost}` or `{error, cost}`.
+fn outcome(out: &palisade_cel::Evaluation<'_>, cel_format: bool) -> Json {
+    match &out.result {
+        Ok(v) => {
+            let value = if cel_format {
+                to_proto_json(v)
+            } else {
+                to_json(v)
+            };
+            json!({"value": value, "type": v.type_name(), "cost": out.cost})
         }
-    };
-    let authorizer: &dyn palisade_cel::authz::Authorizer = match &rbac {
-        Some(r) => r,
-        None => &NoOpinion,
-    };
-    let out = program.eval(&|name| bound.resolve(name), authorizer);
-    Ok(match out.result {
-        Ok(v) => json!({"value": render(&v), "type": v.type_name(), "cost": out.cost}),
         Err(e) => json!({"error": e.message, "cost": out.cost}),
-    })
+    }
 }
 
 #[cfg(test)]

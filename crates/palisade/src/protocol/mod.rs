@@ -13,12 +13,12 @@
 
 use serde_json::{Map, Value, json};
 
-mod audit;
-mod cel;
-mod netpol;
-mod pss;
-mod rbac;
-mod vap;
+pub(crate) mod audit;
+pub(crate) mod cel;
+pub(crate) mod netpol;
+pub(crate) mod pss;
+pub(crate) mod rbac;
+pub(crate) mod vap;
 
 /// The version of palisade.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

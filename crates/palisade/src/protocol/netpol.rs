@@ -38,7 +38,7 @@ fn endpoint(ep: &Endpoints, v: Option<&Value>, at: &str) -> Result<Endpoint, Req
     }
 }
 
-pub(super) fn answer(req: &Map<String, Value>) -> Result<Value, RequestError> {
+pub(crate) fn answer(req: &Map<String, Value>) -> Result<Value, RequestError> {
     let Some(Value::Array(probes)) = req.get("probes") else {
         return Err(RequestError::new(match req.get("probes") {
             None => "missing field `probes`",

@@ -7,7 +7,7 @@ use serde_json::{Map, Value};
 
 use super::{RequestError, optional_bool, optional_str, required_str};
 
-pub(super) fn answer(req: &Map<String, Value>) -> Result<Value, RequestError> {
+pub(crate) fn answer(req: &Map<String, Value>) -> Result<Value, RequestError> {
     let level_text = required_str(req, "level")?;
     let version_text = required_str(req, "version")?;
     let level = Level::parse(level_text)

@@ -7,7 +7,7 @@ use serde_json::{Map, Value, json};
 
 use super::{RequestError, optional_str};
 
-pub(super) fn answer(req: &Map<String, Value>) -> Result<Value, RequestError> {
+pub(crate) fn answer(req: &Map<String, Value>) -> Result<Value, RequestError> {
     let objects = match req.get("objects") {
         None | Some(Value::Null) => &[][..],
         Some(Value::Array(items)) => items.as_slice(),
@@ -30,7 +30,11 @@ pub(super) fn answer(req: &Map<String, Value>) -> Result<Value, RequestError> {
     }
 }
 
-fn answer_one(authorizer: &Authorizer, request: &Value, at: &str) -> Result<Value, RequestError> {
+pub(crate) fn answer_one(
+    authorizer: &Authorizer,
+    request: &Value,
+    at: &str,
+) -> Result<Value, RequestError> {
     let attributes = attributes(request, at)?;
     let d = authorizer.authorize(&attributes);
     Ok(json!({
@@ -43,7 +47,7 @@ fn answer_one(authorizer: &Authorizer, request: &Value, at: &str) -> Result<Valu
 
 /// What a SelfSubjectRulesReview shows: the rules from `RulesFor`, split into resource and
 /// non-resource rules (a rule with both appears in both lists).
-pub(super) fn rules_review(authorizer: &Authorizer, user: &UserInfo, namespace: &str) -> Value {
+pub(crate) fn rules_review(authorizer: &Authorizer, user: &UserInfo, namespace: &str) -> Value {
     let (rules, errors) = authorizer.rules_for(user, namespace);
     let mut resource_rules = Vec::new();
     let mut non_resource_rules = Vec::new();
@@ -94,7 +98,7 @@ fn strings(v: Option<&Value>, field: &str) -> Result<Vec<String>, RequestError> 
 
 /// Reads the request attributes (`user`, `groups`, `extra`, `verb`, `apiGroup`, `resource`,
 /// `subresource`, `namespace`, `name`, `path`, `resourceRequest`).
-pub(super) fn attributes(request: &Value, at: &str) -> Result<Attributes, RequestError> {
+pub(crate) fn attributes(request: &Value, at: &str) -> Result<Attributes, RequestError> {
     let Value::Object(r) = request else {
         return Err(RequestError::new(format!("field `{at}` must be an object")));
     };

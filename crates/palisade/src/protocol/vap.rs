@@ -6,7 +6,7 @@ use serde_json::{Map, Value, json};
 
 use super::RequestError;
 
-pub(super) fn answer(req: &Map<String, Value>) -> Result<Value, RequestError> {
+pub(crate) fn answer(req: &Map<String, Value>) -> Result<Value, RequestError> {
     if !req.contains_key("request") {
         return Err(RequestError::new("missing field `request`"));
     }
