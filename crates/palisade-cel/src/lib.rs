@@ -17,6 +17,7 @@
 //! ```
 
 pub mod authz;
+pub mod check;
 mod cost;
 mod env;
 mod error;

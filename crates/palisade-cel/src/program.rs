@@ -79,6 +79,7 @@ pub struct Program {
     presence_cost: bool,
     ast: IdedExpr,
     source_info: SourceInfo,
+    result_type: Option<crate::check::Type>,
 }
 
 impl std::fmt::Debug for Program {
@@ -125,6 +126,17 @@ impl Program {
     fn compile_here(env: &Env, source: &str) -> Result<Program, CompileError> {
         let parsed = crate::parse::parse(env, source)?;
         let (ast, source_info) = parsed;
+        let mut result_type = None;
+        if env.checked {
+            let (t, issues) = crate::check::run(env, source, &ast, &source_info);
+            if !issues.is_empty() {
+                return Err(CompileError::Invalid {
+                    text: source.to_string(),
+                    issues,
+                });
+            }
+            result_type = Some(t);
+        }
         let mut c = Compiler {
             env,
             source,
@@ -156,7 +168,14 @@ impl Program {
             presence_cost: env.presence_test_cost,
             ast,
             source_info,
+            result_type,
         })
+    }
+
+    /// The type the checker deduced (`None` when the environment does not check), e.g.
+    /// `list(string)` for `['a'].map(x, x + 'b')` in a Kubernetes environment.
+    pub fn result_type(&self) -> Option<&crate::check::Type> {
+        self.result_type.as_ref()
     }
 
     /// The parsed expression (ids and source offsets), for checkers and tools.
@@ -396,7 +415,7 @@ impl Compiler<'_> {
                 let opt: Vec<bool> = (0..elems.len())
                     .map(|i| list.optional_indices.contains(&i))
                     .collect();
-                if self.env.homogeneous_literals {
+                if self.env.homogeneous_literals && !self.env.checked {
                     let plain: Vec<&IdedExpr> = list
                         .elements
                         .iter()
@@ -442,7 +461,7 @@ impl Compiler<'_> {
                         }
                     }
                 }
-                if self.env.homogeneous_literals {
+                if self.env.homogeneous_literals && !self.env.checked {
                     let pairs: Vec<&cel::common::ast::MapEntryExpr> = map
                         .entries
                         .iter()

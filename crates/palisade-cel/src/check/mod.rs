@@ -1,0 +1,103 @@
+//! The type checker: cel-go's checker semantics over the parsed expression, with cel-go's error
+//! texts (`undeclared reference to 'x' (in container '')`, `found no matching overload for '_+_'
+//! applied to '(int, string)'`, `undefined field 'f'`, `expected type 'int' but found 'string'`
+//! for mixed literals where the environment asks for homogeneous ones).
+//!
+//! [`crate::Program::compile`] runs it first in checked environments (the Kubernetes ones, and
+//! any environment after [`crate::Env::set_checked`]); [`check`] runs it alone.
+//!
+//! ```
+//! use palisade_cel::k8s::EnvType;
+//! use palisade_cel::{Env, check};
+//!
+//! let env = Env::kubernetes(37, EnvType::Stored, None).unwrap();
+//! let t = check::check(&env, "[1, 2].map(x, x * 2.0 > 1.0)");
+//! assert!(t.is_err());
+//! let t = check::check(&env, "[1, 2].map(x, string(x))").unwrap();
+//! assert_eq!(t.to_string(), "list(string)");
+//! let err = check::check(&env, "1 + 'a'").unwrap_err();
+//! assert_eq!(
+//!     err.to_string(),
+//!     "ERROR: <input>:1:3: found no matching overload for '_+_' applied to '(int, string)'\n | 1 + 'a'\n | ..^"
+//! );
+//! ```
+
+mod checker;
+mod decls;
+mod types;
+mod unify;
+
+pub use types::{ObjectType, Overload, Type};
+
+use cel::common::ast::{IdedExpr, SourceInfo};
+
+use crate::env::Env;
+use crate::error::{CompileError, Issue};
+
+/// Parses a type in the form cel-go prints it (`map(string, list(int))`, `kubernetes.Quantity`);
+/// single upper-case letters are type parameters.
+pub fn parse_type(text: &str) -> Option<Type> {
+    types::parse_type(text)
+}
+
+/// Parses an overload in the form cel-go prints function types: `(int, int) -> int`, or
+/// `string.(string) -> bool` for a receiver overload.
+pub fn parse_overload(text: &str) -> Option<Overload> {
+    types::parse_signature(text)
+}
+
+/// Parses and type-checks `source` in `env`: the deduced type, or the errors as cel-go prints
+/// them.
+pub fn check(env: &Env, source: &str) -> Result<Type, CompileError> {
+    crate::program::Program::compile(env, source).and_then(|p| {
+        p.result_type().cloned().map_or_else(
+            || {
+                let (ast, info) = p.ast();
+                let (t, issues) = run(env, source, ast, info);
+                if issues.is_empty() {
+                    Ok(t)
+                } else {
+                    Err(CompileError::Invalid {
+                        text: source.to_string(),
+                        issues,
+                    })
+                }
+            },
+            Ok,
+        )
+    })
+}
+
+/// Checks a parsed expression: its type and the errors found, in source order.
+pub(crate) fn run(
+    env: &Env,
+    source: &str,
+    ast: &IdedExpr,
+    info: &SourceInfo,
+) -> (Type, Vec<Issue>) {
+    let mut c = checker::Checker::new(env, source, info);
+    let t = c.run(ast);
+    if c.issues.is_empty() && env.homogeneous_literals {
+        c.validate_homogeneous(ast, 0);
+    }
+    let mut issues = c.issues;
+    issues.sort_by_key(|i| (i.line, i.column));
+    (t, issues)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn every_declaration_parses() {
+        for (name, sigs) in super::decls::TABLE {
+            for s in *sigs {
+                assert!(super::types::parse_signature(s).is_some(), "{name}: {s}");
+            }
+        }
+        for name in ["_<_", "min", "getHours", "getDate"] {
+            for s in super::decls::generated(name).unwrap_or_default() {
+                assert!(super::types::parse_signature(&s).is_some(), "{name}: {s}");
+            }
+        }
+    }
+}
