@@ -63,6 +63,23 @@ fn simple_name(e: &IdedExpr) -> Option<&str> {
     }
 }
 
+/// The hidden name of `cel.iterVar(i, j)` and of `cel.index(i)` (cel-go's block form).
+fn block_name(e: &IdedExpr) -> Option<String> {
+    let Expr::Call(c) = &e.expr else { return None };
+    if c.target.as_deref().and_then(simple_name) != Some("cel") {
+        return None;
+    }
+    let int = |x: &IdedExpr| match &x.expr {
+        Expr::Literal(LiteralValue::Int(i)) => Some(*i.inner()),
+        _ => None,
+    };
+    match (c.func_name.as_str(), c.args.as_slice()) {
+        ("iterVar", [a, b]) => Some(format!("@it:{}:{}", int(a)?, int(b)?)),
+        ("index", [a]) => Some(format!("@index{}", int(a)?)),
+        _ => None,
+    }
+}
+
 fn format_args(args: &[Type], member: bool) -> String {
     let (target, rest) = match (member, args.split_first()) {
         (true, Some((t, rest))) => (Some(t), rest),
@@ -594,6 +611,15 @@ impl<'e> Checker<'e> {
         }
     }
 
+    /// The name a macro binds: a simple name, or `cel.iterVar(i, j)` in the block form.
+    fn iter_name(&self, e: &IdedExpr) -> Option<String> {
+        match simple_name(e) {
+            Some(n) => Some(n.to_string()),
+            None if self.env.macros.block => block_name(e),
+            None => None,
+        }
+    }
+
     fn scoped(&mut self, vars: Vec<(String, Type)>, body: &IdedExpr) -> Type {
         let base = self.scopes.len();
         self.scopes.extend(vars);
@@ -624,8 +650,27 @@ impl<'e> Checker<'e> {
             let init = self.check(args.get(1)?);
             return Some(self.scoped(vec![(var, init)], args.get(2)?));
         }
-        if m.block && is_cel && matches!(name, "block" | "index" | "iterVar") {
-            return Some(Type::Dyn);
+        if m.block && is_cel && matches!(name, "index" | "iterVar") {
+            return Some(
+                block_name(e)
+                    .and_then(|n| self.local(&n))
+                    .unwrap_or(Type::Dyn),
+            );
+        }
+        if m.block
+            && is_cel
+            && name == "block"
+            && let [Expr::List(list), _] =
+                args.iter().map(|a| &a.expr).collect::<Vec<_>>().as_slice()
+        {
+            let base = self.scopes.len();
+            for (i, el) in list.elements.iter().enumerate() {
+                let t = self.check(el);
+                self.scopes.push((format!("@index{i}"), t));
+            }
+            let body = self.check(args.get(1)?);
+            self.scopes.truncate(base);
+            return Some(body);
         }
         if m.optionals && (name == "optMap" || name == "optFlatMap") && args.len() == 2 {
             let var = args.first().and_then(simple_name)?.to_string();
@@ -661,10 +706,10 @@ impl<'e> Checker<'e> {
             }
             _ => return None,
         };
-        let v1 = args.first().and_then(simple_name)?.to_string();
+        let v1 = self.iter_name(args.first()?)?;
         let mut rest = args.get(1..)?;
         let v2 = if two {
-            let v = rest.first().and_then(simple_name)?.to_string();
+            let v = self.iter_name(rest.first()?)?;
             rest = rest.get(1..)?;
             Some(v)
         } else {

@@ -172,8 +172,15 @@ impl Mapping {
     }
 }
 
-/// The more general of two assignable types (`dyn` and parameters over anything concrete).
+/// The more general of two assignable types (`dyn` and parameters over anything concrete; a
+/// nullable type over `null`, so that `[optional.of(1), null]` is a `list(optional_type(int))`).
 pub(crate) fn most_general(t1: &Type, t2: &Type) -> Type {
+    if *t2 == Type::Null {
+        return t1.clone();
+    }
+    if *t1 == Type::Null {
+        return t2.clone();
+    }
     if less_specific(t1, t2) {
         t1.clone()
     } else {
