@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use cel::common::ast::{CallExpr, EntryExpr, Expr, IdedExpr, LiteralValue, SourceInfo};
 
-use super::types::{Overload, Type, parse_signature};
+use super::types::{Overload, Type};
 use super::unify::{Mapping, most_general};
 use crate::env::Env;
 use crate::error::Issue;
@@ -441,23 +441,21 @@ impl<'e> Checker<'e> {
         }
         let mut out: Vec<Overload> = extra.cloned().unwrap_or_default();
         if runtime.is_some() || builtin {
-            let texts: Vec<String> = match super::decls::generated(name) {
-                Some(g) => g,
-                None => super::decls::TABLE
+            let declared = super::decls::library_overloads(name);
+            out.extend(
+                declared
                     .iter()
-                    .find(|(n, _)| *n == name)
-                    .map(|(_, sigs)| sigs.iter().map(|s| (*s).to_string()).collect())
-                    .unwrap_or_default(),
-            };
-            out.extend(texts.iter().filter_map(|s| parse_signature(s)).filter(|o| {
-                runtime.is_none_or(|entry| {
-                    if o.member {
-                        !entry.member.is_empty()
-                    } else {
-                        !entry.global.is_empty()
-                    }
-                })
-            }));
+                    .filter(|o| {
+                        runtime.is_none_or(|entry| {
+                            if o.member {
+                                !entry.member.is_empty()
+                            } else {
+                                !entry.global.is_empty()
+                            }
+                        })
+                    })
+                    .cloned(),
+            );
             if out.is_empty() {
                 return Some(Vec::new());
             }

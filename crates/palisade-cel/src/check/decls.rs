@@ -8,6 +8,59 @@
 //! of `k8s/mod.rs` and the extension versions stay the one source of truth. A function the
 //! runtime implements but this table does not describe checks as `dyn` (no error).
 
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use super::types::{Overload, parse_signature};
+
+/// Names whose overloads [`generated`] builds, parsed once with the table.
+const GENERATED: &[&str] = &[
+    "_<_",
+    "_<=_",
+    "_>_",
+    "_>=_",
+    "min",
+    "max",
+    "getFullYear",
+    "getMonth",
+    "getDayOfYear",
+    "getDayOfMonth",
+    "getDate",
+    "getDayOfWeek",
+    "getHours",
+    "getMinutes",
+    "getSeconds",
+    "getMilliseconds",
+];
+
+/// The parsed overloads of the libraries' function `name` (empty when it has none), parsed
+/// once per process.
+pub(crate) fn library_overloads(name: &str) -> Cow<'static, [Overload]> {
+    static PARSED: OnceLock<HashMap<&'static str, Vec<Overload>>> = OnceLock::new();
+    let parsed = PARSED.get_or_init(|| {
+        let mut m: HashMap<&'static str, Vec<Overload>> = TABLE
+            .iter()
+            .map(|(n, sigs)| (*n, sigs.iter().filter_map(|s| parse_signature(s)).collect()))
+            .collect();
+        for n in GENERATED {
+            let sigs = generated(n).unwrap_or_default();
+            m.insert(n, sigs.iter().filter_map(|s| parse_signature(s)).collect());
+        }
+        m
+    });
+    match parsed.get(name) {
+        Some(o) => Cow::Borrowed(o.as_slice()),
+        None => Cow::Owned(
+            generated(name)
+                .unwrap_or_default()
+                .iter()
+                .filter_map(|s| parse_signature(s))
+                .collect(),
+        ),
+    }
+}
+
 /// Comparable types of the ordering operators and the Kubernetes list functions.
 const ORDERED: &[&str] = &[
     "bool",
@@ -509,6 +562,9 @@ pub(crate) fn generated(name: &str) -> Option<Vec<String>> {
             "google.protobuf.Timestamp.(string) -> int".to_string(),
             "google.protobuf.Duration.() -> int".to_string(),
         ]),
+        n if n.starts_with("format.") && n != "format.named" => {
+            Some(vec!["() -> kubernetes.NamedFormat".to_string()])
+        }
         "min" | "max" => Some(
             ORDERED
                 .iter()

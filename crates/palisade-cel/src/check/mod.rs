@@ -87,6 +87,46 @@ pub(crate) fn run(
 
 #[cfg(test)]
 mod tests {
+    fn undescribed(env: &crate::Env) -> Vec<&'static str> {
+        let mut missing: Vec<&str> = env
+            .funcs
+            .keys()
+            .copied()
+            .filter(|n| {
+                super::decls::generated(n).is_none()
+                    && !super::decls::TABLE.iter().any(|(t, _)| t == n)
+            })
+            .collect();
+        missing.sort_unstable();
+        missing
+    }
+
+    /// The only functions that check as `dyn` for want of a declaration: the internal helper
+    /// of `sortBy`, and the variadic `math.greatest` / `math.least`.
+    #[test]
+    fn every_runtime_function_is_declared() {
+        use crate::Extension::*;
+        let k8s = crate::Env::kubernetes(crate::k8s::MAX_MINOR, crate::k8s::EnvType::Stored, None)
+            .unwrap_or_else(|_| crate::Env::spec(&[]));
+        assert_eq!(undescribed(&k8s), ["@sortByAssociatedKeys"]);
+        let spec = crate::Env::spec(&[
+            Strings,
+            Optionals,
+            Math,
+            Encoders,
+            Bindings,
+            Sets,
+            Lists,
+            TwoVarComprehensions,
+            Block,
+            Network,
+        ]);
+        assert_eq!(
+            undescribed(&spec),
+            ["@sortByAssociatedKeys", "math.greatest", "math.least"]
+        );
+    }
+
     #[test]
     fn every_declaration_parses() {
         for (name, sigs) in super::decls::TABLE {
