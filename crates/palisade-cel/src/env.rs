@@ -211,6 +211,22 @@ impl Env {
         self.var_types.remove(name);
     }
 
+    /// The names `name` may stand for in the container, most qualified first (`a.b.x`, `a.x`,
+    /// `x` in container `a.b`); a leading dot names the root only.
+    pub(crate) fn candidates(&self, name: &str) -> Vec<String> {
+        if let Some(stripped) = name.strip_prefix('.') {
+            return vec![stripped.to_string()];
+        }
+        let mut out = Vec::new();
+        let mut c = self.container.as_str();
+        while !c.is_empty() {
+            out.push(format!("{c}.{name}"));
+            c = c.rfind('.').map_or("", |i| c.get(..i).unwrap_or(""));
+        }
+        out.push(name.to_string());
+        out
+    }
+
     /// Sets the container that qualifies names.
     pub fn set_container(&mut self, container: &str) {
         self.container = container.to_string();

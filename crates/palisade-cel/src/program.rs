@@ -226,6 +226,25 @@ impl Program {
     }
 }
 
+/// The 1-based line and column (in characters) of expression `id` in `source`.
+pub(crate) fn position(source: &str, info: &SourceInfo, id: u64) -> (usize, usize) {
+    let start = info.offset_for(id).map_or(0, |(s, _)| s as usize);
+    let mut line = 1;
+    let mut col = 1;
+    for (i, ch) in source.chars().enumerate() {
+        if i >= start {
+            break;
+        }
+        if ch == '\n' {
+            line += 1;
+            col = 1;
+        } else {
+            col += 1;
+        }
+    }
+    (line, col)
+}
+
 struct Compiler<'e> {
     env: &'e Env,
     source: &'e str,
@@ -253,7 +272,8 @@ const TYPE_NAMES: &[(&str, Type)] = &[
     ("optional_type", Type::Optional),
 ];
 
-fn simple_name(e: &IdedExpr) -> Option<&str> {
+/// The name of an identifier expression.
+pub(crate) fn simple_name(e: &IdedExpr) -> Option<&str> {
     match &e.expr {
         Expr::Ident(n) => Some(n),
         _ => None,
@@ -289,21 +309,7 @@ impl Compiler<'_> {
     }
 
     fn position(&self, id: u64) -> (usize, usize) {
-        let start = self.info.offset_for(id).map_or(0, |(s, _)| s as usize);
-        let mut line = 1;
-        let mut col = 1;
-        for (i, ch) in self.source.chars().enumerate() {
-            if i >= start {
-                break;
-            }
-            if ch == '\n' {
-                line += 1;
-                col = 1;
-            } else {
-                col += 1;
-            }
-        }
-        (line, col)
+        position(self.source, self.info, id)
     }
 
     fn var_slot(&mut self, name: &str) -> usize {
@@ -319,17 +325,7 @@ impl Compiler<'_> {
     }
 
     fn candidates(&self, name: &str) -> Vec<String> {
-        if let Some(stripped) = name.strip_prefix('.') {
-            return vec![stripped.to_string()];
-        }
-        let mut out = Vec::new();
-        let mut c = self.env.container.as_str();
-        while !c.is_empty() {
-            out.push(format!("{c}.{name}"));
-            c = c.rfind('.').map_or("", |i| c.get(..i).unwrap_or(""));
-        }
-        out.push(name.to_string());
-        out
+        self.env.candidates(name)
     }
 
     /// Resolves a qualified name `segs` (root first): a variable (possibly with trailing field
@@ -903,7 +899,8 @@ fn no_such_function<'a>(_: &mut Rt<'_>, _: &[Value<'a>]) -> Result<Value<'a>, Ev
     Err(EvalError::new("no matching overload"))
 }
 
-fn qualified(e: &IdedExpr) -> Option<Vec<&str>> {
+/// The segments of a qualified name `a.b.c` (root first), if `e` is one.
+pub(crate) fn qualified(e: &IdedExpr) -> Option<Vec<&str>> {
     let mut segs = Vec::new();
     let mut cur = e;
     loop {

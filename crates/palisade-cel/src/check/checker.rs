@@ -10,6 +10,7 @@ use super::types::{Overload, Type};
 use super::unify::{Mapping, most_general};
 use crate::env::Env;
 use crate::error::Issue;
+use crate::program::{position, qualified, simple_name};
 
 /// Operators the compiler evaluates itself (no runtime function entry): always declared.
 const BUILTINS: &[&str] = &[
@@ -35,32 +36,6 @@ pub(crate) struct Checker<'e> {
     depth: usize,
     /// The type of every expression checked, by id (before final substitution).
     types: HashMap<u64, Type>,
-}
-
-fn qualified(e: &IdedExpr) -> Option<Vec<&str>> {
-    let mut segs = Vec::new();
-    let mut cur = e;
-    loop {
-        match &cur.expr {
-            Expr::Ident(n) => {
-                segs.push(n.as_str());
-                segs.reverse();
-                return Some(segs);
-            }
-            Expr::Select(s) if !s.test => {
-                segs.push(s.field.as_str());
-                cur = &s.operand;
-            }
-            _ => return None,
-        }
-    }
-}
-
-fn simple_name(e: &IdedExpr) -> Option<&str> {
-    match &e.expr {
-        Expr::Ident(n) => Some(n),
-        _ => None,
-    }
 }
 
 /// The hidden name of `cel.iterVar(i, j)` and of `cel.index(i)` (cel-go's block form).
@@ -114,19 +89,7 @@ impl<'e> Checker<'e> {
     }
 
     fn error(&mut self, id: u64, message: String) {
-        let start = self.info.offset_for(id).map_or(0, |(s, _)| s as usize);
-        let (mut line, mut column) = (1, 1);
-        for (i, ch) in self.source.chars().enumerate() {
-            if i >= start {
-                break;
-            }
-            if ch == '\n' {
-                line += 1;
-                column = 1;
-            } else {
-                column += 1;
-            }
-        }
+        let (line, column) = position(self.source, self.info, id);
         self.issues.push(Issue {
             line,
             column,
@@ -337,17 +300,7 @@ impl<'e> Checker<'e> {
     }
 
     fn candidates(&self, name: &str) -> Vec<String> {
-        if let Some(stripped) = name.strip_prefix('.') {
-            return vec![stripped.to_string()];
-        }
-        let mut out = Vec::new();
-        let mut c = self.env.container.as_str();
-        while !c.is_empty() {
-            out.push(format!("{c}.{name}"));
-            c = c.rfind('.').map_or("", |i| c.get(..i).unwrap_or(""));
-        }
-        out.push(name.to_string());
-        out
+        self.env.candidates(name)
     }
 
     /// A variable or type name, resolved in the container.
