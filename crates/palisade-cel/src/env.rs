@@ -58,6 +58,9 @@ pub struct Env {
     pub(crate) presence_test_cost: bool,
     /// Whether `net.IP` and `net.CIDR` name types (the network extension).
     pub(crate) network_types: bool,
+    /// Whether the checker validates the literal arguments of `duration`, `timestamp` and
+    /// `matches` (cel-go's literal validators; Kubernetes from 1.29).
+    pub(crate) literal_validators: bool,
     /// Whether [`crate::Program::compile`] runs the type checker first.
     pub(crate) checked: bool,
     /// Declared types of variables; a variable not listed here is `dyn`.
@@ -133,6 +136,7 @@ impl Env {
             presence_test_cost: true,
             network_types: false,
             checked: false,
+            literal_validators: false,
             var_types: HashMap::new(),
             extra_decls: HashMap::new(),
         };

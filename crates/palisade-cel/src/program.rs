@@ -919,7 +919,8 @@ pub(crate) fn qualified(e: &IdedExpr) -> Option<Vec<&str>> {
     }
 }
 
-fn literal(l: &LiteralValue) -> Value<'static> {
+/// The value of a literal.
+pub(crate) fn literal(l: &LiteralValue) -> Value<'static> {
     match l {
         LiteralValue::Boolean(b) => Value::Bool(*b.inner()),
         LiteralValue::Bytes(b) => Value::Bytes(Arc::from(b.inner())),

@@ -125,6 +125,44 @@ fn heterogeneous_aggregate_literals() {
 }
 
 #[test]
+fn format_exempts_only_its_own_literals() {
+    // A literal argument of format, and literals nested in it, may mix types...
+    assert_eq!(ty(&k8s(), "'%s'.format([[1, 'a']])"), "string");
+    // ...but a literal under another call inside format's arguments may not.
+    assert!(
+        err(&k8s(), "'%d'.format([[1, 'a'].size()])")
+            .contains("expected type 'int' but found 'string'")
+    );
+    // Map literals report every entry that differs from the first.
+    let text = err(&k8s(), "{'a': 1, 'b': 'x', 'c': true}");
+    assert!(
+        text.contains("ERROR: <input>:1:15: expected type 'int' but found 'string'"),
+        "{text}"
+    );
+    assert!(
+        text.contains("ERROR: <input>:1:25: expected type 'int' but found 'bool'"),
+        "{text}"
+    );
+}
+
+#[test]
+fn literal_validators_from_1_29() {
+    assert_eq!(
+        err(&k8s(), "object.x < duration('1x')"),
+        "ERROR: <input>:1:21: invalid duration argument\n | object.x < duration('1x')\n | ....................^"
+    );
+    assert!(
+        err(&k8s(), "timestamp('yesterday') < object.t")
+            .contains("ERROR: <input>:1:11: invalid timestamp argument")
+    );
+    assert!(err(&k8s(), "object.name.matches('[')").contains("invalid matches argument"));
+    assert_eq!(ty(&k8s(), "object.x < duration('1h')"), "bool");
+    // 1.28 has no literal validators: the constant call fails while planning the program.
+    let text = err(&k8s_at(28), "object.x < duration('1x')");
+    assert!(text.starts_with("program instantiation failed: "), "{text}");
+}
+
+#[test]
 fn comprehension_ranges_and_optional_entries() {
     assert!(err(&k8s(), "1.all(x, x > 0)").contains(
         "expression of type 'int' cannot be range of a comprehension (must be list, map, or dynamic)"

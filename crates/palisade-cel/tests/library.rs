@@ -99,8 +99,17 @@ fn constant_errors_fail_program_instantiation() {
         matches!(err, CompileError::Instantiation(ref m) if m.starts_with("program instantiation failed: ")),
         "{err}"
     );
-    let err = Program::compile(&k8s(), "'x'.matches('(')").unwrap_err();
+    // Before 1.29 a bad constant regex fails while planning; from 1.29 cel-go's literal
+    // validator rejects it while checking.
+    let old = Env::kubernetes(28, EnvType::Stored, None).unwrap();
+    let err = Program::compile(&old, "'x'.matches('(')").unwrap_err();
     assert!(err.to_string().contains("error parsing regexp"), "{err}");
+    let err = Program::compile(&k8s(), "'x'.matches('(')").unwrap_err();
+    assert!(
+        err.to_string()
+            .starts_with("ERROR: <input>:1:13: invalid matches argument"),
+        "{err}"
+    );
 }
 
 #[test]

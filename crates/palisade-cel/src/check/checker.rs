@@ -114,32 +114,38 @@ impl<'e> Checker<'e> {
         t
     }
 
-    /// cel-go's homogeneous-aggregate-literal validation, run after a successful check: the
-    /// elements of a list literal, and the keys and the values of a map literal, must have
-    /// one type; literals inside a `format` call are exempt.
-    pub(crate) fn validate_homogeneous(&mut self, e: &IdedExpr, depth: usize) {
+    /// cel-go's AST validators, run after a successful check: homogeneous aggregate literals
+    /// (the elements of a list literal, and the keys and the values of a map literal, have one
+    /// type; a literal that is an argument of `format`, or nested in such a literal, is
+    /// exempt) and, where the environment enables them, the literal arguments of `duration`,
+    /// `timestamp` and `matches` (`invalid duration argument`).
+    pub(crate) fn validate(&mut self, e: &IdedExpr, exempt: bool, depth: usize) {
         if depth > MAX_DEPTH {
             return;
         }
-        let mut kids: Vec<&IdedExpr> = Vec::new();
+        let mut kids: Vec<(&IdedExpr, bool)> = Vec::new();
         match &e.expr {
             Expr::Call(call) => {
-                if call.func_name == "format" {
-                    return;
+                let name = call.func_name.as_str();
+                if self.env.literal_validators {
+                    self.validate_literal(name, call);
                 }
-                kids.extend(call.target.as_deref());
-                kids.extend(call.args.iter());
+                let exempt = name == "format";
+                kids.extend(call.target.as_deref().map(|t| (t, exempt)));
+                kids.extend(call.args.iter().map(|a| (a, exempt)));
             }
-            Expr::Select(sel) => kids.push(&sel.operand),
+            Expr::Select(sel) => kids.push((&sel.operand, false)),
             Expr::List(list) => {
-                let elems: Vec<(u64, bool)> = list
-                    .elements
-                    .iter()
-                    .enumerate()
-                    .map(|(i, x)| (x.id, list.optional_indices.contains(&i)))
-                    .collect();
-                self.same_types(&elems);
-                kids.extend(list.elements.iter());
+                if self.env.homogeneous_literals && !exempt {
+                    let elems: Vec<(u64, bool)> = list
+                        .elements
+                        .iter()
+                        .enumerate()
+                        .map(|(i, x)| (x.id, list.optional_indices.contains(&i)))
+                        .collect();
+                    self.same_types(&elems, true);
+                }
+                kids.extend(list.elements.iter().map(|x| (x, exempt)));
             }
             Expr::Map(map) => {
                 let mut keys = Vec::new();
@@ -149,30 +155,65 @@ impl<'e> Checker<'e> {
                         EntryExpr::MapEntry(me) => {
                             keys.push((me.key.id, false));
                             values.push((me.value.id, me.optional));
-                            kids.push(&me.key);
-                            kids.push(&me.value);
+                            kids.push((&me.key, exempt));
+                            kids.push((&me.value, exempt));
                         }
-                        EntryExpr::StructField(f) => kids.push(&f.value),
+                        EntryExpr::StructField(f) => kids.push((&f.value, false)),
                     }
                 }
-                self.same_types(&keys);
-                self.same_types(&values);
+                if self.env.homogeneous_literals && !exempt {
+                    self.same_types(&keys, false);
+                    self.same_types(&values, false);
+                }
             }
             Expr::Struct(s) => {
                 for ent in &s.entries {
                     if let EntryExpr::StructField(f) = &ent.expr {
-                        kids.push(&f.value);
+                        kids.push((&f.value, false));
                     }
                 }
             }
             _ => {}
         }
-        for k in kids {
-            self.validate_homogeneous(k, depth + 1);
+        for (k, exempt) in kids {
+            self.validate(k, exempt, depth + 1);
         }
     }
 
-    fn same_types(&mut self, elems: &[(u64, bool)]) {
+    /// `duration('…')`, `timestamp('…')` and `….matches('…')` with a literal first argument
+    /// that does not parse (cel-go reads the first argument after the receiver).
+    fn validate_literal(&mut self, name: &str, call: &CallExpr) {
+        if !matches!(name, "duration" | "timestamp" | "matches") {
+            return;
+        }
+        let Some(arg) = call.args.first() else { return };
+        let Expr::Literal(lit) = &arg.expr else {
+            return;
+        };
+        let valid = match (name, lit) {
+            ("matches", LiteralValue::String(p)) => crate::stdlib::regex(p.inner()).is_ok(),
+            ("matches", _) => false,
+            _ => {
+                let value = crate::program::literal(lit);
+                self.env.funcs.get(name).is_none_or(|f| {
+                    let mut rt = crate::env::Rt {
+                        authorizer: &crate::authz::NoOpinion,
+                        extra_cost: 0,
+                    };
+                    f.global
+                        .iter()
+                        .any(|g| g(&mut rt, std::slice::from_ref(&value)).is_ok())
+                })
+            }
+        };
+        if !valid {
+            self.error(arg.id, format!("invalid {name} argument"));
+        }
+    }
+
+    /// Compares each type with the first; a list stops at its first mismatch, a map reports
+    /// every one (as cel-go's validator does).
+    fn same_types(&mut self, elems: &[(u64, bool)], stop: bool) {
         let mut first: Option<Type> = None;
         for (id, optional) in elems {
             let mut t = self
@@ -187,7 +228,9 @@ impl<'e> Checker<'e> {
                 Some(f) if *f != t => {
                     let msg = format!("expected type '{f}' but found '{t}'");
                     self.error(*id, msg);
-                    return;
+                    if stop {
+                        return;
+                    }
                 }
                 _ => {}
             }

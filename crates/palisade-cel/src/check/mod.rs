@@ -77,8 +77,8 @@ pub(crate) fn run(
 ) -> (Type, Vec<Issue>) {
     let mut c = checker::Checker::new(env, source, info);
     let t = c.run(ast);
-    if c.issues.is_empty() && env.homogeneous_literals {
-        c.validate_homogeneous(ast, 0);
+    if c.issues.is_empty() {
+        c.validate(ast, false, 0);
     }
     let mut issues = c.issues;
     issues.sort_by_key(|i| (i.line, i.column));

@@ -89,6 +89,7 @@ impl Env {
         };
         env.strict = true;
         env.checked = true;
+        env.literal_validators = v >= 29;
         env.homogeneous_literals = true;
         env.fold_errors = true;
         env.cost_limit = Some(PER_CALL_LIMIT);
