@@ -46,26 +46,18 @@ pub fn parse_overload(text: &str) -> Option<Overload> {
     types::parse_signature(text)
 }
 
-/// Parses and type-checks `source` in `env`: the deduced type, or the errors as cel-go prints
-/// them.
+/// Parses and type-checks `source` in `env` (checked even when `env` is not): the deduced
+/// type, or the errors as cel-go prints them. Runs where [`crate::Program::compile`] runs (on
+/// a thread with a large stack where threads exist).
 pub fn check(env: &Env, source: &str) -> Result<Type, CompileError> {
-    crate::program::Program::compile(env, source).and_then(|p| {
-        p.result_type().cloned().map_or_else(
-            || {
-                let (ast, info) = p.ast();
-                let (t, issues) = run(env, source, ast, info);
-                if issues.is_empty() {
-                    Ok(t)
-                } else {
-                    Err(CompileError::Invalid {
-                        text: source.to_string(),
-                        issues,
-                    })
-                }
-            },
-            Ok,
-        )
-    })
+    let program = if env.checked {
+        crate::program::Program::compile(env, source)?
+    } else {
+        let mut checked = env.clone();
+        checked.checked = true;
+        crate::program::Program::compile(&checked, source)?
+    };
+    Ok(program.result_type().cloned().unwrap_or(Type::Dyn))
 }
 
 /// Checks a parsed expression: its type and the errors found, in source order.
