@@ -605,7 +605,7 @@ impl Compiler<'_> {
             {
                 let args: Vec<Node> = call.args.iter().map(|a| self.compile(a)).collect();
                 let fs: Box<[Func]> = entry.global.clone().into();
-                return self.finish_call(e.id, key, fs, entry.pure, args);
+                return self.finish_call(key, fs, entry.pure, args);
             }
         }
         let member = call.target.is_some();
@@ -621,7 +621,7 @@ impl Compiler<'_> {
             args.push(self.compile(a));
         }
         match found {
-            Some((key, f, pure)) => self.finish_call(e.id, key, f, pure, args),
+            Some((key, f, pure)) => self.finish_call(key, f, pure, args),
             None => {
                 if self.env.strict {
                     self.error(
@@ -644,24 +644,11 @@ impl Compiler<'_> {
 
     fn finish_call(
         &mut self,
-        id: u64,
         name: &'static str,
         f: Box<[Func]>,
         pure: bool,
         args: Vec<Node>,
     ) -> Node {
-        if self.env.k8s_minor.is_some_and(|v| v < 28)
-            && matches!(name, "_<_" | "_<=_" | "_>_" | "_>=_")
-            && let [Node::Const(a), Node::Const(b)] = args.as_slice()
-            && a.type_name() != b.type_name()
-        {
-            let msg = format!(
-                "found no matching overload for '{name}' applied to '({}, {})'",
-                a.type_name(),
-                b.type_name()
-            );
-            return self.error(id, msg);
-        }
         if pure && args.iter().all(|a| matches!(a, Node::Const(_))) {
             let vals: Vec<Value<'static>> = args
                 .iter()

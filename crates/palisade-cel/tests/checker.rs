@@ -345,6 +345,12 @@ fn version_gating() {
             .contains("undeclared reference to 'isSemver' (in container '')")
     );
     assert_eq!(ty(&k8s_at(33), "isSemver('1.0.0')"), "bool");
+    // Cross-type numeric ordering arrived with 1.28.
+    assert!(
+        err(&k8s_at(27), "size('a') < 1.5")
+            .contains("found no matching overload for '_<_' applied to '(int, double)'")
+    );
+    assert_eq!(ty(&k8s_at(28), "size('a') < 1.5"), "bool");
     assert!(err(&k8s_at(31), "[1].all(i, v, v > 0)").contains("undeclared reference to 'all'"));
     assert_eq!(ty(&k8s_at(32), "[1].all(i, v, v > 0)"), "bool");
 }

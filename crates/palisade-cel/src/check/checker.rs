@@ -438,9 +438,13 @@ impl<'e> Checker<'e> {
         let mut out: Vec<Overload> = extra.cloned().unwrap_or_default();
         if runtime.is_some() || builtin {
             let declared = super::decls::library_overloads(name);
+            // Kubernetes before 1.28 leaves cel-go's cross-type numeric comparisons off.
+            let same_type_only = self.env.k8s_minor.is_some_and(|v| v < 28)
+                && matches!(name, "_<_" | "_<=_" | "_>_" | "_>=_");
             out.extend(
                 declared
                     .iter()
+                    .filter(|o| !same_type_only || o.params.first() == o.params.get(1))
                     .filter(|o| {
                         runtime.is_none_or(|entry| {
                             if o.member {
