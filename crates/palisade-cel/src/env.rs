@@ -46,7 +46,7 @@ pub struct Env {
     pub(crate) container: String,
     /// Unknown functions and identifiers are compile errors (as with a type checker).
     pub(crate) strict: bool,
-    /// Mixed-type list and map literals are compile errors.
+    /// Mixed-type list and map literals are compile errors (the checker's validator).
     pub(crate) homogeneous_literals: bool,
     /// Errors of constant folding are compile errors (`program instantiation failed`).
     pub(crate) fold_errors: bool,

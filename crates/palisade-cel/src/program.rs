@@ -411,16 +411,6 @@ impl Compiler<'_> {
                 let opt: Vec<bool> = (0..elems.len())
                     .map(|i| list.optional_indices.contains(&i))
                     .collect();
-                if self.env.homogeneous_literals && !self.env.checked {
-                    let plain: Vec<&IdedExpr> = list
-                        .elements
-                        .iter()
-                        .enumerate()
-                        .filter(|(i, _)| !list.optional_indices.contains(i))
-                        .map(|(_, x)| x)
-                        .collect();
-                    self.check_homogeneous(&plain);
-                }
                 if !opt.iter().any(|b| *b)
                     && elems.iter().all(|n| matches!(n, Node::Const(_)))
                     && !elems.is_empty()
@@ -456,24 +446,6 @@ impl Compiler<'_> {
                             ));
                         }
                     }
-                }
-                if self.env.homogeneous_literals && !self.env.checked {
-                    let pairs: Vec<&cel::common::ast::MapEntryExpr> = map
-                        .entries
-                        .iter()
-                        .filter_map(|ent| match &ent.expr {
-                            EntryExpr::MapEntry(me) => Some(me),
-                            EntryExpr::StructField(_) => None,
-                        })
-                        .collect();
-                    let keys: Vec<&IdedExpr> = pairs.iter().map(|me| &me.key).collect();
-                    let vals: Vec<&IdedExpr> = pairs
-                        .iter()
-                        .filter(|me| !me.optional)
-                        .map(|me| &me.value)
-                        .collect();
-                    self.check_homogeneous(&keys);
-                    self.check_homogeneous(&vals);
                 }
                 if entries.iter().all(|(k, v, o)| {
                     !o && matches!(k, Node::Const(_)) && matches!(v, Node::Const(_))
@@ -525,34 +497,6 @@ impl Compiler<'_> {
             )
         } else {
             Node::Error(Arc::from(format!("no such attribute(s): {name}").as_str()))
-        }
-    }
-
-    /// Kubernetes' HomogeneousAggregateLiterals: literal elements of one list or map literal
-    /// must have one type.
-    fn check_homogeneous(&mut self, elems: &[&IdedExpr]) {
-        let mut first: Option<&'static str> = None;
-        for x in elems {
-            let t = match &x.expr {
-                Expr::Literal(l) => match l {
-                    LiteralValue::Boolean(_) => "bool",
-                    LiteralValue::Bytes(_) => "bytes",
-                    LiteralValue::Double(_) => "double",
-                    LiteralValue::Int(_) => "int",
-                    LiteralValue::Null => "null_type",
-                    LiteralValue::String(_) => "string",
-                    LiteralValue::UInt(_) => "uint",
-                },
-                _ => continue,
-            };
-            match first {
-                None => first = Some(t),
-                Some(f) if f != t => {
-                    let _ = self.error(x.id, format!("expected type '{f}' but found '{t}'"));
-                    return;
-                }
-                _ => {}
-            }
         }
     }
 
