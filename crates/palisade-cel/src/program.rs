@@ -126,17 +126,6 @@ impl Program {
     fn compile_here(env: &Env, source: &str) -> Result<Program, CompileError> {
         let parsed = crate::parse::parse(env, source)?;
         let (ast, source_info) = parsed;
-        let mut result_type = None;
-        if env.checked {
-            let (t, issues) = crate::check::run(env, source, &ast, &source_info);
-            if !issues.is_empty() {
-                return Err(CompileError::Invalid {
-                    text: source.to_string(),
-                    issues,
-                });
-            }
-            result_type = Some(t);
-        }
         let mut c = Compiler {
             env,
             source,
@@ -148,17 +137,37 @@ impl Program {
             fold_error: None,
         };
         let root = c.compile(&ast);
+        c.issues.sort_by_key(|i| (i.line, i.column));
+        let invalid = |issues: Vec<Issue>| CompileError::Invalid {
+            text: source.to_string(),
+            issues,
+        };
+        let mut result_type = None;
+        if env.checked {
+            // What the compiler finds besides unknown names (a macro's bad arguments, nesting)
+            // cel-go finds while parsing, before any check.
+            let parse_phase: Vec<Issue> = c
+                .issues
+                .iter()
+                .filter(|i| !i.message.starts_with("undeclared reference"))
+                .cloned()
+                .collect();
+            if !parse_phase.is_empty() {
+                return Err(invalid(parse_phase));
+            }
+            let (t, issues) = crate::check::run(env, source, &ast, &source_info);
+            if !issues.is_empty() {
+                return Err(invalid(issues));
+            }
+            result_type = Some(t);
+        }
         if let Some(e) = c.fold_error {
             return Err(CompileError::Instantiation(format!(
                 "program instantiation failed: {e}"
             )));
         }
         if !c.issues.is_empty() {
-            c.issues.sort_by_key(|i| (i.line, i.column));
-            return Err(CompileError::Invalid {
-                text: source.to_string(),
-                issues: c.issues,
-            });
+            return Err(invalid(c.issues));
         }
         let vars = c.vars;
         Ok(Program {

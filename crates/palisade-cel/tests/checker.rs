@@ -172,6 +172,14 @@ fn comprehension_ranges_and_optional_entries() {
 }
 
 #[test]
+fn macro_errors_are_parse_errors_reported_before_checking() {
+    // cel-go rejects a bad macro argument while parsing; the undeclared `y` is never checked.
+    let text = err(&k8s(), "[1].all(1, true) && y");
+    assert!(text.contains("argument must be a simple name"), "{text}");
+    assert!(!text.contains("undeclared reference"), "{text}");
+}
+
+#[test]
 fn errors_are_reported_in_source_order() {
     let text = err(&k8s(), "a + b");
     let lines: Vec<&str> = text.lines().collect();
