@@ -147,7 +147,7 @@ pub fn pod_security_policy(
     call(&labels, ffi::pod_security_policy)
 }
 
-/// Whether an expression compiles (not a type check: there is no checker yet).
+/// Whether an expression compiles and type-checks, with the deduced type.
 #[wasm_bindgen(js_name = checkCel, unchecked_return_type = "CelCheck")]
 pub fn check_cel(
     expression: &str,

@@ -131,7 +131,7 @@ export interface CelIssue {
   message: string;
 }
 
-export type CelCheck = { valid: true } | { valid: false; message: string; issues: CelIssue[] };
+export type CelCheck = { valid: true; type: string } | { valid: false; message: string; issues: CelIssue[] };
 
 export interface VapRequest {
   policies?: KubeObject[];

@@ -85,17 +85,22 @@ test('compile errors carry cel-go text, positions and every issue', () => {
     assert.equal(e.issues.length, 1);
     return true;
   });
+  // cel-go's checker reports the undeclared operand `foo` at its own position.
   assert.throws(() => new CelProgram('1 + foo.bar'), {
     code: 'compile_error',
-    position: { line: 1, column: 8 },
-    message: "compilation failed: ERROR: <input>:1:8: undeclared reference to 'foo.bar' (in container '')\n | 1 + foo.bar\n | .......^",
+    position: { line: 1, column: 5 },
+    message: "compilation failed: ERROR: <input>:1:5: undeclared reference to 'foo' (in container '')\n | 1 + foo.bar\n | ....^",
   });
   // Rejected while planning, as the API server's constant folding rejects it.
   assert.throws(() => new CelProgram("int('abc')"), (e) => e.code === 'compile_error' && e.message.startsWith('program instantiation failed: '));
 });
 
-test('checkCel reports compile errors without throwing (no type checker yet)', () => {
-  assert.deepEqual(checkCel('object.spec.replicas <= 5'), { valid: true });
+test('checkCel gives the deduced type, or the compile errors without throwing', () => {
+  assert.deepEqual(checkCel('object.spec.replicas <= 5'), { valid: true, type: 'bool' });
+  assert.deepEqual(checkCel("[1, 2].map(x, string(x))"), { valid: true, type: 'list(string)' });
+  const typo = checkCel("request.operatoin == 'CREATE'");
+  assert.equal(typo.valid, false);
+  assert.match(typo.message, /undefined field 'operatoin'/);
   const c = checkCel('1 +\n  (2');
   assert.equal(c.valid, false);
   assert.ok(c.issues.length >= 1);

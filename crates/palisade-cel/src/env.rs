@@ -46,7 +46,7 @@ pub struct Env {
     pub(crate) container: String,
     /// Unknown functions and identifiers are compile errors (as with a type checker).
     pub(crate) strict: bool,
-    /// Mixed-type list and map literals are compile errors.
+    /// Mixed-type list and map literals are compile errors (the checker's validator).
     pub(crate) homogeneous_literals: bool,
     /// Errors of constant folding are compile errors (`program instantiation failed`).
     pub(crate) fold_errors: bool,
@@ -58,6 +58,15 @@ pub struct Env {
     pub(crate) presence_test_cost: bool,
     /// Whether `net.IP` and `net.CIDR` name types (the network extension).
     pub(crate) network_types: bool,
+    /// Whether the checker validates the literal arguments of `duration`, `timestamp` and
+    /// `matches` (cel-go's literal validators; Kubernetes from 1.29).
+    pub(crate) literal_validators: bool,
+    /// Whether [`crate::Program::compile`] runs the type checker first.
+    pub(crate) checked: bool,
+    /// Declared types of variables; a variable not listed here is `dyn`.
+    pub(crate) var_types: HashMap<String, crate::check::Type>,
+    /// Function declarations added by the environment's user (on top of the libraries' own).
+    pub(crate) extra_decls: HashMap<String, Vec<crate::check::Overload>>,
 }
 
 /// Extension libraries of the plain CEL environment.
@@ -126,6 +135,10 @@ impl Env {
             k8s_minor: None,
             presence_test_cost: true,
             network_types: false,
+            checked: false,
+            literal_validators: false,
+            var_types: HashMap::new(),
+            extra_decls: HashMap::new(),
         };
         crate::stdlib::register(&mut env);
         crate::ext::comprehensions::register(&mut env);
@@ -167,10 +180,55 @@ impl Env {
         }
     }
 
+    /// Declares a variable with a type: the checker types expressions that read it.
+    pub fn declare_typed_var(&mut self, name: &str, ty: crate::check::Type) {
+        self.declare_var(name);
+        self.var_types.insert(name.to_string(), ty);
+    }
+
+    /// Gives a name a type for the checker only, without a runtime variable: the type of
+    /// `variables` in a policy whose runtime reads each `variables.<name>` as a variable of
+    /// its own.
+    pub fn declare_type_only(&mut self, name: &str, ty: crate::check::Type) {
+        self.var_types.insert(name.to_string(), ty);
+    }
+
+    /// Declares a function overload for the checker only (e.g. a test's `typeEnv`); calls to a
+    /// function that no library implements still fail at evaluation.
+    pub fn declare_function(&mut self, name: &str, overload: crate::check::Overload) {
+        self.extra_decls
+            .entry(name.to_string())
+            .or_default()
+            .push(overload);
+    }
+
+    /// Turns the type checker on or off for [`crate::Program::compile`] (on in the Kubernetes
+    /// environments, off in [`Env::spec`] unless turned on).
+    pub fn set_checked(&mut self, checked: bool) {
+        self.checked = checked;
+    }
+
     /// Removes a declared variable: reading it becomes a compile error (`undeclared reference`),
     /// as for a VAP without `paramKind` (no `params`) or a messageExpression (no `authorizer`).
     pub fn undeclare_var(&mut self, name: &str) {
         self.vars.retain(|v| v != name);
+        self.var_types.remove(name);
+    }
+
+    /// The names `name` may stand for in the container, most qualified first (`a.b.x`, `a.x`,
+    /// `x` in container `a.b`); a leading dot names the root only.
+    pub(crate) fn candidates(&self, name: &str) -> Vec<String> {
+        if let Some(stripped) = name.strip_prefix('.') {
+            return vec![stripped.to_string()];
+        }
+        let mut out = Vec::new();
+        let mut c = self.container.as_str();
+        while !c.is_empty() {
+            out.push(format!("{c}.{name}"));
+            c = c.rfind('.').map_or("", |i| c.get(..i).unwrap_or(""));
+        }
+        out.push(name.to_string());
+        out
     }
 
     /// Sets the container that qualifies names.

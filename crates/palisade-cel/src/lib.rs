@@ -1,5 +1,5 @@
 //! Kubernetes CEL: the ValidatingAdmissionPolicy environment per Kubernetes version, its libraries,
-//! evaluator and cost model.
+//! type checker ([`check`]), evaluator and cost model.
 //!
 //! Expressions are parsed with the `cel` crate's port of cel-go's grammar, then compiled into a
 //! [`Program`] of resolved functions and constants, and evaluated over [`Value`]s that borrow the
@@ -17,6 +17,7 @@
 //! ```
 
 pub mod authz;
+pub mod check;
 mod cost;
 mod env;
 mod error;

@@ -79,6 +79,7 @@ pub struct Program {
     presence_cost: bool,
     ast: IdedExpr,
     source_info: SourceInfo,
+    result_type: Option<crate::check::Type>,
 }
 
 impl std::fmt::Debug for Program {
@@ -136,17 +137,37 @@ impl Program {
             fold_error: None,
         };
         let root = c.compile(&ast);
+        c.issues.sort_by_key(|i| (i.line, i.column));
+        let invalid = |issues: Vec<Issue>| CompileError::Invalid {
+            text: source.to_string(),
+            issues,
+        };
+        let mut result_type = None;
+        if env.checked {
+            // What the compiler finds besides unknown names (a macro's bad arguments, nesting)
+            // cel-go finds while parsing, before any check.
+            let parse_phase: Vec<Issue> = c
+                .issues
+                .iter()
+                .filter(|i| !i.message.starts_with("undeclared reference"))
+                .cloned()
+                .collect();
+            if !parse_phase.is_empty() {
+                return Err(invalid(parse_phase));
+            }
+            let (t, issues) = crate::check::run(env, source, &ast, &source_info);
+            if !issues.is_empty() {
+                return Err(invalid(issues));
+            }
+            result_type = Some(t);
+        }
         if let Some(e) = c.fold_error {
             return Err(CompileError::Instantiation(format!(
                 "program instantiation failed: {e}"
             )));
         }
         if !c.issues.is_empty() {
-            c.issues.sort_by_key(|i| (i.line, i.column));
-            return Err(CompileError::Invalid {
-                text: source.to_string(),
-                issues: c.issues,
-            });
+            return Err(invalid(c.issues));
         }
         let vars = c.vars;
         Ok(Program {
@@ -156,7 +177,14 @@ impl Program {
             presence_cost: env.presence_test_cost,
             ast,
             source_info,
+            result_type,
         })
+    }
+
+    /// The type the checker deduced (`None` when the environment does not check), e.g.
+    /// `list(string)` for `['a'].map(x, x + 'b')` in a Kubernetes environment.
+    pub fn result_type(&self) -> Option<&crate::check::Type> {
+        self.result_type.as_ref()
     }
 
     /// The parsed expression (ids and source offsets), for checkers and tools.
@@ -207,6 +235,25 @@ impl Program {
     }
 }
 
+/// The 1-based line and column (in characters) of expression `id` in `source`.
+pub(crate) fn position(source: &str, info: &SourceInfo, id: u64) -> (usize, usize) {
+    let start = info.offset_for(id).map_or(0, |(s, _)| s as usize);
+    let mut line = 1;
+    let mut col = 1;
+    for (i, ch) in source.chars().enumerate() {
+        if i >= start {
+            break;
+        }
+        if ch == '\n' {
+            line += 1;
+            col = 1;
+        } else {
+            col += 1;
+        }
+    }
+    (line, col)
+}
+
 struct Compiler<'e> {
     env: &'e Env,
     source: &'e str,
@@ -234,7 +281,8 @@ const TYPE_NAMES: &[(&str, Type)] = &[
     ("optional_type", Type::Optional),
 ];
 
-fn simple_name(e: &IdedExpr) -> Option<&str> {
+/// The name of an identifier expression.
+pub(crate) fn simple_name(e: &IdedExpr) -> Option<&str> {
     match &e.expr {
         Expr::Ident(n) => Some(n),
         _ => None,
@@ -270,21 +318,7 @@ impl Compiler<'_> {
     }
 
     fn position(&self, id: u64) -> (usize, usize) {
-        let start = self.info.offset_for(id).map_or(0, |(s, _)| s as usize);
-        let mut line = 1;
-        let mut col = 1;
-        for (i, ch) in self.source.chars().enumerate() {
-            if i >= start {
-                break;
-            }
-            if ch == '\n' {
-                line += 1;
-                col = 1;
-            } else {
-                col += 1;
-            }
-        }
-        (line, col)
+        position(self.source, self.info, id)
     }
 
     fn var_slot(&mut self, name: &str) -> usize {
@@ -300,17 +334,7 @@ impl Compiler<'_> {
     }
 
     fn candidates(&self, name: &str) -> Vec<String> {
-        if let Some(stripped) = name.strip_prefix('.') {
-            return vec![stripped.to_string()];
-        }
-        let mut out = Vec::new();
-        let mut c = self.env.container.as_str();
-        while !c.is_empty() {
-            out.push(format!("{c}.{name}"));
-            c = c.rfind('.').map_or("", |i| c.get(..i).unwrap_or(""));
-        }
-        out.push(name.to_string());
-        out
+        self.env.candidates(name)
     }
 
     /// Resolves a qualified name `segs` (root first): a variable (possibly with trailing field
@@ -396,16 +420,6 @@ impl Compiler<'_> {
                 let opt: Vec<bool> = (0..elems.len())
                     .map(|i| list.optional_indices.contains(&i))
                     .collect();
-                if self.env.homogeneous_literals {
-                    let plain: Vec<&IdedExpr> = list
-                        .elements
-                        .iter()
-                        .enumerate()
-                        .filter(|(i, _)| !list.optional_indices.contains(i))
-                        .map(|(_, x)| x)
-                        .collect();
-                    self.check_homogeneous(&plain);
-                }
                 if !opt.iter().any(|b| *b)
                     && elems.iter().all(|n| matches!(n, Node::Const(_)))
                     && !elems.is_empty()
@@ -441,24 +455,6 @@ impl Compiler<'_> {
                             ));
                         }
                     }
-                }
-                if self.env.homogeneous_literals {
-                    let pairs: Vec<&cel::common::ast::MapEntryExpr> = map
-                        .entries
-                        .iter()
-                        .filter_map(|ent| match &ent.expr {
-                            EntryExpr::MapEntry(me) => Some(me),
-                            EntryExpr::StructField(_) => None,
-                        })
-                        .collect();
-                    let keys: Vec<&IdedExpr> = pairs.iter().map(|me| &me.key).collect();
-                    let vals: Vec<&IdedExpr> = pairs
-                        .iter()
-                        .filter(|me| !me.optional)
-                        .map(|me| &me.value)
-                        .collect();
-                    self.check_homogeneous(&keys);
-                    self.check_homogeneous(&vals);
                 }
                 if entries.iter().all(|(k, v, o)| {
                     !o && matches!(k, Node::Const(_)) && matches!(v, Node::Const(_))
@@ -513,34 +509,6 @@ impl Compiler<'_> {
         }
     }
 
-    /// Kubernetes' HomogeneousAggregateLiterals: literal elements of one list or map literal
-    /// must have one type.
-    fn check_homogeneous(&mut self, elems: &[&IdedExpr]) {
-        let mut first: Option<&'static str> = None;
-        for x in elems {
-            let t = match &x.expr {
-                Expr::Literal(l) => match l {
-                    LiteralValue::Boolean(_) => "bool",
-                    LiteralValue::Bytes(_) => "bytes",
-                    LiteralValue::Double(_) => "double",
-                    LiteralValue::Int(_) => "int",
-                    LiteralValue::Null => "null_type",
-                    LiteralValue::String(_) => "string",
-                    LiteralValue::UInt(_) => "uint",
-                },
-                _ => continue,
-            };
-            match first {
-                None => first = Some(t),
-                Some(f) if f != t => {
-                    let _ = self.error(x.id, format!("expected type '{f}' but found '{t}'"));
-                    return;
-                }
-                _ => {}
-            }
-        }
-    }
-
     fn call(&mut self, e: &IdedExpr, call: &cel::common::ast::CallExpr) -> Node {
         let name = call.func_name.as_str();
         if let Some(n) = self.macro_call(e, call) {
@@ -590,7 +558,7 @@ impl Compiler<'_> {
             {
                 let args: Vec<Node> = call.args.iter().map(|a| self.compile(a)).collect();
                 let fs: Box<[Func]> = entry.global.clone().into();
-                return self.finish_call(e.id, key, fs, entry.pure, args);
+                return self.finish_call(key, fs, entry.pure, args);
             }
         }
         let member = call.target.is_some();
@@ -606,7 +574,7 @@ impl Compiler<'_> {
             args.push(self.compile(a));
         }
         match found {
-            Some((key, f, pure)) => self.finish_call(e.id, key, f, pure, args),
+            Some((key, f, pure)) => self.finish_call(key, f, pure, args),
             None => {
                 if self.env.strict {
                     self.error(
@@ -629,24 +597,11 @@ impl Compiler<'_> {
 
     fn finish_call(
         &mut self,
-        id: u64,
         name: &'static str,
         f: Box<[Func]>,
         pure: bool,
         args: Vec<Node>,
     ) -> Node {
-        if self.env.k8s_minor.is_some_and(|v| v < 28)
-            && matches!(name, "_<_" | "_<=_" | "_>_" | "_>=_")
-            && let [Node::Const(a), Node::Const(b)] = args.as_slice()
-            && a.type_name() != b.type_name()
-        {
-            let msg = format!(
-                "found no matching overload for '{name}' applied to '({}, {})'",
-                a.type_name(),
-                b.type_name()
-            );
-            return self.error(id, msg);
-        }
         if pure && args.iter().all(|a| matches!(a, Node::Const(_))) {
             let vals: Vec<Value<'static>> = args
                 .iter()
@@ -884,7 +839,8 @@ fn no_such_function<'a>(_: &mut Rt<'_>, _: &[Value<'a>]) -> Result<Value<'a>, Ev
     Err(EvalError::new("no matching overload"))
 }
 
-fn qualified(e: &IdedExpr) -> Option<Vec<&str>> {
+/// The segments of a qualified name `a.b.c` (root first), if `e` is one.
+pub(crate) fn qualified(e: &IdedExpr) -> Option<Vec<&str>> {
     let mut segs = Vec::new();
     let mut cur = e;
     loop {
@@ -903,7 +859,8 @@ fn qualified(e: &IdedExpr) -> Option<Vec<&str>> {
     }
 }
 
-fn literal(l: &LiteralValue) -> Value<'static> {
+/// The value of a literal.
+pub(crate) fn literal(l: &LiteralValue) -> Value<'static> {
     match l {
         LiteralValue::Boolean(b) => Value::Bool(*b.inner()),
         LiteralValue::Bytes(b) => Value::Bytes(Arc::from(b.inner())),

@@ -1,7 +1,8 @@
 //! The Kubernetes CEL library vectors (`<conformance>/cel/k8s-library.json`): each expression in
 //! the stored environment of the newest version, in an empty activation. Error vectors must fail
 //! (at compile time or at evaluation). Each vector is also checked against version gating: in the
-//! version before its `since`, the expression must not compile. Prints counts per library and
+//! version before its `since`, the expression must not compile. The compile-phase error vectors
+//! must fail at compile time, with the expected message. Prints counts per library and
 //! the failures; fails below 433/433.
 
 #![allow(
@@ -36,16 +37,23 @@ fn run(env: &Env, e: &Json) -> Result<(), String> {
     let expr = e["expr"].as_str().unwrap();
     let want_error =
         !e["expect_error"].is_null() || e["expect"].is_null() && e.get("error_phase").is_some();
+    let compile_phase = e.get("error_phase").and_then(Json::as_str) == Some("compile");
     let program = match Program::compile(env, expr) {
         Ok(p) => p,
         Err(err) => {
-            return if want_error {
-                Ok(())
-            } else {
-                Err(format!("compile error: {err}"))
+            let text = err.to_string();
+            return match e["expect_error"].as_str() {
+                _ if !want_error => Err(format!("compile error: {err}")),
+                Some(sub) if compile_phase && !text.contains(sub) => {
+                    Err(format!("compile error {text:?} lacks {sub:?}"))
+                }
+                _ => Ok(()),
             };
         }
     };
+    if compile_phase {
+        return Err("compiles, but cel-go rejects it at compile time".into());
+    }
     let out = program.eval(&|_| None, &NoOpinion);
     match (out.result, want_error) {
         (Err(_), true) => Ok(()),

@@ -7,6 +7,7 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 
 use palisade_cel::authz::Authorizer;
+use palisade_cel::check::{ObjectType, Type as CelType};
 use palisade_cel::k8s::activation::VapVars;
 use palisade_cel::k8s::{EnvType, MAX_MINOR};
 use palisade_cel::{Env, EvalError, Program, Value};
@@ -54,13 +55,46 @@ pub struct CelValidator {
     reads_request: bool,
 }
 
-/// Compiles `source` in `env`.
-fn compile(env: &Env, source: &str) -> Compiled {
+/// What a validation or match condition must evaluate to.
+pub(crate) const BOOL: &[&str] = &["bool"];
+/// What a messageExpression must evaluate to.
+pub(crate) const STRING: &[&str] = &["string"];
+/// What an audit annotation's valueExpression must evaluate to.
+pub(crate) const STRING_OR_NULL: &[&str] = &["string", "null_type"];
+
+/// Compiles `source` in `env`; its checked type must be one of `returns` (empty: any), as
+/// upstream's `CompileCELExpression` requires (`must evaluate to bool but got dyn`). The error
+/// is the API server's text.
+pub(crate) fn compile_checked(
+    env: &Env,
+    source: &str,
+    returns: &[&str],
+) -> Result<Program, String> {
+    let program =
+        Program::compile(env, source).map_err(|e| crate::validation::compile_error_text(&e))?;
+    match program.result_type().map(ToString::to_string) {
+        Some(t) if !returns.is_empty() && !returns.contains(&t.as_str()) => Err(match returns {
+            [one] => format!("must evaluate to {one} but got {t}"),
+            many => format!("must evaluate to one of [{}] but got {t}", many.join(" ")),
+        }),
+        _ => Ok(program),
+    }
+}
+
+/// Compiles `source` in `env` (see [`compile_checked`]).
+fn compile(env: &Env, source: &str, returns: &[&str]) -> Compiled {
     Compiled {
         source: source.to_owned(),
-        program: Program::compile(env, source)
-            .map_err(|e| crate::validation::compile_error_text(&e)),
+        program: compile_checked(env, source, returns),
     }
+}
+
+/// The type of `variables`: an object whose fields are the policy's variables.
+pub(crate) fn variables_type(fields: Vec<(String, CelType)>) -> CelType {
+    CelType::Object(std::sync::Arc::new(ObjectType {
+        name: "kubernetes.variables".to_owned(),
+        fields,
+    }))
 }
 
 impl CelValidator {
@@ -78,14 +112,27 @@ impl CelValidator {
         }
         // Each variable sees only the variables before it (so none can refer to itself).
         let mut variables = Vec::with_capacity(spec.variables.len());
+        let mut fields = Vec::new();
+        env.declare_type_only("variables", variables_type(Vec::new()));
         for v in &spec.variables {
-            variables.push((v.name.clone(), compile(&env, &v.expression)));
-            env.declare_var(&format!("variables.{}", v.name));
+            let compiled = compile(&env, &v.expression, &[]);
+            let ty = compiled
+                .program
+                .as_ref()
+                .ok()
+                .and_then(|p| p.result_type().cloned())
+                .unwrap_or(CelType::Dyn);
+            variables.push((v.name.clone(), compiled));
+            env.declare_typed_var(&format!("variables.{}", v.name), ty.clone());
+            // `variables` is an object whose fields are the variables so far, typed as their
+            // expressions are: a misspelt name is `undefined field`.
+            fields.push((v.name.clone(), ty));
+            env.declare_type_only("variables", variables_type(fields.clone()));
         }
         let match_conditions = spec
             .match_conditions
             .iter()
-            .map(|m| compile(&env, &m.expression))
+            .map(|m| compile(&env, &m.expression, BOOL))
             .collect();
         // messageExpressions are compiled without `authorizer` (upstream's
         // expressionOptionalVars).
@@ -96,17 +143,22 @@ impl CelValidator {
             .validations
             .iter()
             .map(|v| CompiledValidation {
-                expression: compile(&env, &v.expression),
+                expression: compile(&env, &v.expression, BOOL),
                 message: v.message.clone(),
                 message_expression: (!v.message_expression.is_empty())
-                    .then(|| compile(&message_env, &v.message_expression)),
+                    .then(|| compile(&message_env, &v.message_expression, STRING)),
                 reason: v.reason.clone().unwrap_or_else(|| "Invalid".to_owned()),
             })
             .collect();
         let audit_annotations = spec
             .audit_annotations
             .iter()
-            .map(|a| (a.key.clone(), compile(&env, &a.value_expression)))
+            .map(|a| {
+                (
+                    a.key.clone(),
+                    compile(&env, &a.value_expression, STRING_OR_NULL),
+                )
+            })
             .collect();
         let mut validator = CelValidator {
             fail: spec.fails_closed(),

@@ -50,12 +50,15 @@ fn a_variable_sees_only_the_variables_before_it_and_match_conditions_none() {
         "validations": [{"expression": "variables.a == 1"}]
     });
     let text = errors(spec, 37);
+    // Variables compile with composition: `variables` is an object of the earlier variables,
+    // so a later one is an undefined field.
     assert!(
-        text.contains("spec.variables[0].expression: Invalid value: \"variables.b\": compilation failed: ERROR: <input>:1:10: "),
+        text.contains("spec.variables[0].expression: Invalid value: \"variables.b\": compilation failed: ERROR: <input>:1:10: undefined field 'b'"),
         "{text}"
     );
+    // Match conditions compile without composition: `variables` is not declared at all.
     assert!(
-        text.contains("spec.matchConditions[0].expression: Invalid value: \"variables.b == 1\": compilation failed"),
+        text.contains("spec.matchConditions[0].expression: Invalid value: \"variables.b == 1\": compilation failed: ERROR: <input>:1:1: undeclared reference to 'variables' (in container '')"),
         "{text}"
     );
     assert!(!text.contains("spec.validations"), "{text}");
@@ -87,5 +90,34 @@ fn params_need_a_param_kind() {
     assert_eq!(
         text,
         "spec.validations[0].expression: Invalid value: \"params == null\": compilation failed: ERROR: <input>:1:1: undeclared reference to 'params' (in container '')\n | params == null\n | ^"
+    );
+}
+
+#[test]
+fn expressions_must_have_the_type_their_field_needs() {
+    let text = errors(
+        json!({"validations": [{"expression": "object.spec.replicas", "messageExpression": "1"}],
+               "auditAnnotations": [{"key": "k", "valueExpression": "object.metadata.name"}]}),
+        37,
+    );
+    assert!(
+        text.contains("spec.validations[0].expression: Invalid value: \"object.spec.replicas\": must evaluate to bool but got dyn"),
+        "{text}"
+    );
+    assert!(
+        text.contains("spec.validations[0].messageExpression: Invalid value: \"1\": must evaluate to string but got int"),
+        "{text}"
+    );
+    assert!(
+        text.contains("spec.auditAnnotations[0].valueExpression: Invalid value: \"object.metadata.name\": must evaluate to one of [string null_type] but got dyn"),
+        "{text}"
+    );
+    assert_eq!(
+        errors(
+            json!({"validations": [{"expression": "object.spec.replicas < 5",
+            "messageExpression": "'too many: ' + string(object.spec.replicas)"}]}),
+            37
+        ),
+        ""
     );
 }

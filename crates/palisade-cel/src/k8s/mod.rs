@@ -6,6 +6,7 @@ pub mod activation;
 mod lib;
 pub mod types;
 
+use crate::check::{ObjectType, Type};
 use crate::env::{Env, Macros};
 
 /// The oldest Kubernetes minor version palisade emulates.
@@ -87,6 +88,8 @@ impl Env {
             ..Macros::default()
         };
         env.strict = true;
+        env.checked = true;
+        env.literal_validators = v >= 29;
         env.homogeneous_literals = true;
         env.fold_errors = true;
         env.cost_limit = Some(PER_CALL_LIMIT);
@@ -129,6 +132,84 @@ impl Env {
         for var in VAP_VARIABLES {
             env.declare_var(var);
         }
+        for (var, ty) in vap_variable_types() {
+            env.declare_typed_var(var, ty);
+        }
         Ok(env)
     }
+}
+
+fn object(name: &str, fields: &[(&str, Type)]) -> Type {
+    Type::Object(std::sync::Arc::new(ObjectType {
+        name: name.to_string(),
+        fields: fields
+            .iter()
+            .map(|(n, t)| ((*n).to_string(), t.clone()))
+            .collect(),
+    }))
+}
+
+/// The declared types of the VAP variables that are not `dyn`: the authorizer, the request
+/// (upstream's `BuildRequestType`) and the namespace (`BuildNamespaceType`), so that a
+/// misspelt field is `undefined field` at compile time.
+fn vap_variable_types() -> Vec<(&'static str, Type)> {
+    let s = || Type::String;
+    let strings = || Type::list(Type::String);
+    let gvk = object(
+        "kubernetes.GroupVersionKind",
+        &[("group", s()), ("version", s()), ("kind", s())],
+    );
+    let gvr = object(
+        "kubernetes.GroupVersionResource",
+        &[("group", s()), ("version", s()), ("resource", s())],
+    );
+    let user = object(
+        "kubernetes.UserInfo",
+        &[
+            ("username", s()),
+            ("uid", s()),
+            ("groups", strings()),
+            ("extra", Type::map(Type::String, strings())),
+        ],
+    );
+    let request = object(
+        "kubernetes.AdmissionRequest",
+        &[
+            ("uid", s()),
+            ("kind", gvk.clone()),
+            ("resource", gvr.clone()),
+            ("subResource", s()),
+            ("requestKind", gvk),
+            ("requestResource", gvr),
+            ("requestSubResource", s()),
+            ("name", s()),
+            ("namespace", s()),
+            ("operation", s()),
+            ("userInfo", user),
+            ("dryRun", Type::Bool),
+            ("options", Type::Dyn),
+        ],
+    );
+    let namespace = object(
+        "kubernetes.Namespace",
+        &[
+            ("apiVersion", s()),
+            ("kind", s()),
+            ("metadata", Type::Dyn),
+            ("spec", Type::Dyn),
+            ("status", Type::Dyn),
+        ],
+    );
+    vec![
+        (
+            "authorizer",
+            Type::opaque("kubernetes.authorization.Authorizer"),
+        ),
+        (
+            "authorizer.requestResource",
+            Type::opaque("kubernetes.authorization.ResourceCheck"),
+        ),
+        ("request", request),
+        ("namespaceObject", namespace),
+    ]
 }

@@ -3,10 +3,12 @@
 //! new-expressions environment, expressions already stored in the stored one — with the
 //! variables its field may use.
 
+use palisade_cel::check::Type as CelType;
 use palisade_cel::k8s::{EnvType, MAX_MINOR, UnsupportedVersion};
 use palisade_cel::{Env, Program};
 
-use super::expression::{CompileError, ExpressionChecker, ExpressionContext};
+use super::expression::{CompileError, ExpressionChecker, ExpressionContext, ExpressionRole};
+use crate::cel::{BOOL, STRING, STRING_OR_NULL, compile_checked, variables_type};
 
 /// Compiles policy expressions with palisade-cel.
 ///
@@ -18,6 +20,7 @@ use super::expression::{CompileError, ExpressionChecker, ExpressionContext};
 ///     role: ExpressionRole::Validation,
 ///     has_params: false,
 ///     has_authorizer: true,
+///     composition: false,
 ///     variables: &[],
 ///     stored: false,
 /// };
@@ -47,7 +50,10 @@ impl CelChecker {
         })
     }
 
-    /// The environment an expression in `context` compiles in.
+    /// The environment an expression in `context` compiles in. With composition `variables`
+    /// is an object whose fields are the earlier variables, each typed as its expression is (a
+    /// later one with the same name replaces an earlier one); without, `variables` is not
+    /// declared at all.
     fn env(&self, context: &ExpressionContext<'_>) -> Env {
         let mut env = if context.stored {
             self.stored.clone()
@@ -61,8 +67,19 @@ impl CelChecker {
             env.undeclare_var("authorizer");
             env.undeclare_var("authorizer.requestResource");
         }
-        for v in context.variables {
-            env.declare_var(&format!("variables.{}", v.name));
+        if context.composition {
+            let mut fields: Vec<(String, CelType)> = Vec::new();
+            env.declare_type_only("variables", variables_type(Vec::new()));
+            for v in context.variables {
+                let ty = Program::compile(&env, &v.expression)
+                    .ok()
+                    .and_then(|p| p.result_type().cloned())
+                    .unwrap_or(CelType::Dyn);
+                env.declare_typed_var(&format!("variables.{}", v.name), ty.clone());
+                fields.retain(|(name, _)| name != &v.name);
+                fields.push((v.name.clone(), ty));
+                env.declare_type_only("variables", variables_type(fields.clone()));
+            }
         }
         env
     }
@@ -70,9 +87,15 @@ impl CelChecker {
 
 impl ExpressionChecker for CelChecker {
     fn check(&self, expression: &str, context: &ExpressionContext<'_>) -> Option<CompileError> {
-        Program::compile(&self.env(context), expression)
+        let returns: &[&str] = match context.role {
+            ExpressionRole::Validation | ExpressionRole::MatchCondition => BOOL,
+            ExpressionRole::MessageExpression => STRING,
+            ExpressionRole::AuditAnnotation => STRING_OR_NULL,
+            _ => &[],
+        };
+        compile_checked(&self.env(context), expression, returns)
             .err()
-            .map(|e| CompileError::invalid(compile_error_text(&e)))
+            .map(CompileError::invalid)
     }
 }
 

@@ -33,6 +33,10 @@ pub struct ExpressionContext<'a> {
     pub has_params: bool,
     /// Whether `authorizer` is declared (false only for message expressions).
     pub has_authorizer: bool,
+    /// Whether `variables` is declared: the policy has variables and the expression is not a
+    /// match condition (upstream then compiles with its composition compiler, even the first
+    /// variable, which sees no variable yet).
+    pub composition: bool,
     /// The variables compiled before this expression, in order, which it may read as
     /// `variables.<name>` (empty for match conditions, which upstream compiles without
     /// composition). A later variable with the same name replaces an earlier one.

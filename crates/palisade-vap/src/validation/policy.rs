@@ -81,6 +81,8 @@ pub(crate) struct Options<'a> {
 struct Compiler<'c> {
     checker: &'c dyn ExpressionChecker,
     has_params: bool,
+    /// Whether the policy has variables (upstream then compiles with composition).
+    composited: bool,
     variables: Vec<Variable>,
 }
 
@@ -92,11 +94,12 @@ impl Compiler<'_> {
         has_params: bool,
         stored: bool,
     ) -> Option<CompileError> {
-        let composition = role != ExpressionRole::MatchCondition;
+        let composition = self.composited && role != ExpressionRole::MatchCondition;
         let context = ExpressionContext {
             role,
             has_params,
             has_authorizer: role != ExpressionRole::MessageExpression,
+            composition,
             variables: if composition { &self.variables } else { &[] },
             stored,
         };
@@ -134,6 +137,7 @@ fn validate_spec(
     let mut compiler = Compiler {
         checker,
         has_params,
+        composited: !spec.variables.is_empty(),
         variables: Vec::new(),
     };
     match &spec.failure_policy {

@@ -1,9 +1,9 @@
 //! Kubernetes CEL: compile once, evaluate many times.
 //!
-//! There is no type checker yet: [`check_cel`] and [`CelProgram::compile`] report what the
-//! parser and compiler reject (syntax, undeclared references, unknown functions and
-//! overloads the compiler resolves, misspelt `request`/`namespaceObject` fields), not type
-//! errors that cel-go's checker would find.
+//! [`check_cel`] and [`CelProgram::compile`] report what cel-go's parser and checker reject
+//! (syntax, undeclared references, no matching overload, undefined fields of `request` and
+//! `namespaceObject`, mixed literals) and what constant folding rejects while planning;
+//! `object`, `oldObject` and `params` are `dyn`.
 
 use serde_json::{Map, Value, json};
 
@@ -173,12 +173,13 @@ impl CelPrograms {
     }
 }
 
-/// Whether an expression compiles: `{valid: true}`, or `{valid: false, message, issues:
-/// [{line, column, message}]}` with cel-go's error text. Not a type check (there is no
-/// checker yet): syntax, undeclared references and planning errors, not type errors.
+/// Whether an expression compiles and type-checks: `{valid: true, type}` with the type the
+/// checker deduces (cel-go's name: `bool`, `list(int)`, `dyn`, …), or `{valid: false, message,
+/// issues: [{line, column, message}]}` with cel-go's error text (syntax, undeclared references,
+/// no matching overload, undefined fields, planning errors).
 pub fn check_cel(expression: &str, options: &Value) -> Result<Value, Error> {
     match compile(expression, options) {
-        Ok(_) => Ok(json!({"valid": true})),
+        Ok(program) => Ok(json!({"valid": true, "type": program.result_type_name()})),
         Err(e) if e.code() == super::ErrorCode::CompileError => {
             let mut out = e.to_json();
             if let Value::Object(map) = &mut out {
@@ -237,25 +238,39 @@ mod tests {
 
     #[test]
     fn compile_errors_have_positions() {
-        // cel-go reports an undeclared reference at the `.` of the selection.
+        // cel-go's checker tries `foo.bar` as a qualified name, then reports the operand `foo`
+        // as undeclared, at its own position.
         let e = CelProgram::compile("1 + foo.bar", &Value::Null).unwrap_err();
         let j = e.to_json();
         assert_eq!(j["code"], "compile_error");
         assert_eq!(
             j["message"],
-            "compilation failed: ERROR: <input>:1:8: undeclared reference to 'foo.bar' (in container '')\n | 1 + foo.bar\n | .......^"
+            "compilation failed: ERROR: <input>:1:5: undeclared reference to 'foo' (in container '')\n | 1 + foo.bar\n | ....^"
         );
-        assert_eq!(j["position"], json!({"line": 1, "column": 8}));
+        assert_eq!(j["position"], json!({"line": 1, "column": 5}));
         assert_eq!(
             j["issues"][0]["message"],
-            "undeclared reference to 'foo.bar' (in container '')"
+            "undeclared reference to 'foo' (in container '')"
         );
         let c = check_cel("1 +\n  ", &Value::Null).unwrap();
         assert_eq!(c["valid"], false);
         assert_eq!(c["issues"][0]["line"], 2);
         assert_eq!(
             check_cel("1 + 1", &Value::Null).unwrap(),
-            json!({"valid": true})
+            json!({"valid": true, "type": "int"})
+        );
+        assert_eq!(
+            check_cel("object.spec.containers.map(c, c.name)", &Value::Null).unwrap(),
+            json!({"valid": true, "type": "list(dyn)"})
+        );
+        let typo = check_cel("request.operatoin == 'CREATE'", &Value::Null).unwrap();
+        assert_eq!(typo["valid"], false);
+        assert!(
+            typo["message"]
+                .as_str()
+                .unwrap()
+                .contains("undefined field 'operatoin'"),
+            "{typo}"
         );
         let e = check_cel("1", &json!({"envType": "old"})).unwrap_err();
         assert_eq!(e.code(), super::super::ErrorCode::RequestError);

@@ -123,6 +123,14 @@ pub(crate) struct KubernetesCel {
 }
 
 impl KubernetesCel {
+    /// The type the checker deduced for the expression, as cel-go names it (`dyn` when the
+    /// program was not checked).
+    pub(crate) fn result_type_name(&self) -> String {
+        self.program
+            .result_type()
+            .map_or_else(|| "dyn".to_owned(), ToString::to_string)
+    }
+
     /// Compiles `expr` of the request in the environment its `envType`, `kubernetesVersion`
     /// and `compatibilityVersion` select; the outer error is a bad request, the inner one the
     /// expression's compile error.
