@@ -34,7 +34,8 @@ impl EvalError {
 /// One compile error at a source position.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Issue {
-    /// 1-based line.
+    /// 1-based line; 0 for an error about the whole expression, which cel-go reports at no
+    /// location and prints as `<input>:-1:0` without a snippet.
     pub line: usize,
     /// 1-based column (in characters).
     pub column: usize,
@@ -63,6 +64,10 @@ fn render(source: &str, issues: &[Issue]) -> String {
     for (i, e) in issues.iter().enumerate() {
         if i > 0 {
             out.push('\n');
+        }
+        if e.line == 0 {
+            out.push_str(&format!("ERROR: <input>:-1:0: {}", e.message));
+            continue;
         }
         out.push_str(&format!(
             "ERROR: <input>:{}:{}: {}",

@@ -5,18 +5,26 @@ use cel::common::ast::{IdedExpr, SourceInfo};
 use crate::env::Env;
 use crate::error::{CompileError, Issue};
 
+/// The longest expression, in code points (cel-go's default `ExpressionSizeCodePointLimit`).
+pub(crate) const MAX_CODE_POINTS: usize = 100_000;
+
 /// The deepest nesting the parser accepts (cel-go's default recursion limit).
 const MAX_RECURSION: u16 = 250;
 
 /// Parses `source` into an expression with ids and source offsets.
 pub(crate) fn parse(env: &Env, source: &str) -> Result<(IdedExpr, SourceInfo), CompileError> {
-    if source.len() > 100_000 {
+    // cel-go's default `ExpressionSizeCodePointLimit`, counted in code points, reported at no
+    // location.
+    let size = source.chars().count();
+    if size > MAX_CODE_POINTS {
         return Err(CompileError::Invalid {
             text: String::new(),
             issues: vec![Issue {
-                line: 1,
-                column: 1,
-                message: format!("expression size {} exceeds limit 100000", source.len()),
+                line: 0,
+                column: 0,
+                message: format!(
+                    "expression code point size exceeds limit: size: {size}, limit {MAX_CODE_POINTS}"
+                ),
             }],
         });
     }

@@ -58,3 +58,19 @@ fn large_values_run_into_the_cost_limit() {
         "operation cancelled: actual cost limit exceeded"
     );
 }
+
+/// cel-go refuses an expression of more than 100,000 code points before parsing it, and
+/// reports it at no location (`-1:0`, no snippet).
+#[test]
+fn an_expression_over_the_size_limit_is_refused() {
+    let env = k8s();
+    // 100,000 code points of which many take several bytes: at the limit, not over it.
+    let at_limit = format!("'{}'", "é".repeat(99_998));
+    assert_eq!(at_limit.chars().count(), 100_000);
+    assert!(Program::compile(&env, &at_limit).is_ok());
+    let over = format!("'{}'", "é".repeat(99_999));
+    assert_eq!(
+        Program::compile(&env, &over).unwrap_err().to_string(),
+        "ERROR: <input>:-1:0: expression code point size exceeds limit: size: 100001, limit 100000"
+    );
+}
